@@ -1,0 +1,207 @@
+"""Where the provider finds the Omni instance and key: stack config first, then the environment.
+
+The Pulumi engine hands a dynamic provider its stack config in ``configure()``, namespaced
+(``omni:baseUrl``) and with every value as a string (``"60"``), so numbers are parsed here. A
+setting absent from stack config is taken from the environment, which is what CI jobs and local
+runs with ``OMNI_API_KEY`` exported expect.
+
+Missing settings are not an error here: ``pulumi preview`` of a program whose resources need no
+call to Omni should not fail for them. They fail in :func:`client_from`, at the first call that
+needs Omni.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from omni_pulumi.client import OmniClient, normalize_base_url
+from omni_pulumi.errors import OmniConfigError
+from omni_pulumi.ratelimit import key_fingerprint
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """One setting: its stack config key and the environment variables that stand in for it."""
+
+    key: str
+    env: tuple[str, ...]
+
+    @property
+    def names(self) -> str:
+        return " or ".join((f"`{self.key}`", *self.env))
+
+
+BASE_URL = _Setting("omni:baseUrl", ("OMNI_BASE_URL",))
+API_KEY = _Setting("omni:apiKey", ("OMNI_API_KEY", "OMNI_API_TOKEN"))
+REQUESTS_PER_MINUTE = _Setting("omni:requestsPerMinute", ("OMNI_REQUESTS_PER_MINUTE",))
+TIMEOUT = _Setting("omni:timeoutSeconds", ("OMNI_TIMEOUT_SECONDS",))
+CONNECT_TIMEOUT = _Setting("omni:connectTimeoutSeconds", ("OMNI_CONNECT_TIMEOUT_SECONDS",))
+MAX_RETRY_WAIT = _Setting("omni:maxRetryWaitSeconds", ("OMNI_MAX_RETRY_WAIT_SECONDS",))
+
+#: Every setting, for docs and for tests that check the docs name them all.
+SETTINGS = (BASE_URL, API_KEY, REQUESTS_PER_MINUTE, TIMEOUT, CONNECT_TIMEOUT, MAX_RETRY_WAIT)
+
+
+@dataclass(frozen=True)
+class OmniSettings:
+    """The resolved settings. ``repr`` never shows the key."""
+
+    base_url: str | None
+    api_key: str | None
+    requests_per_minute: float = 60
+    timeout_seconds: float = 30
+    max_retry_wait_seconds: float = 300
+    connect_timeout_seconds: float = 10
+
+    def __repr__(self) -> str:
+        key = "None" if self.api_key is None else "'***'"
+        return (
+            f"OmniSettings(base_url={self.base_url!r}, api_key={key}, "
+            f"requests_per_minute={self.requests_per_minute:g}, "
+            f"timeout_seconds={self.timeout_seconds:g}, "
+            f"max_retry_wait_seconds={self.max_retry_wait_seconds:g}, "
+            f"connect_timeout_seconds={self.connect_timeout_seconds:g})"
+        )
+
+    __str__ = __repr__
+
+
+def _lookup(
+    setting: _Setting, stack: Mapping[str, Any], environ: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """``(value, where it came from)`` of the first non-blank source, or ``None``."""
+    candidates = [(setting.key, stack.get(setting.key))]
+    candidates += [(name, environ.get(name)) for name in setting.env]
+    for source, value in candidates:
+        if value is None:
+            continue
+        text = str(value).strip()
+        if text:
+            return text, source
+    return None
+
+
+def _number(
+    setting: _Setting,
+    stack: Mapping[str, Any],
+    environ: Mapping[str, str],
+    default: float,
+    *,
+    minimum: float,
+    meaning: str,
+) -> float:
+    found = _lookup(setting, stack, environ)
+    if found is None:
+        return default
+    text, source = found
+    try:
+        value = float(text)
+    except ValueError:
+        raise OmniConfigError(f"{source} must be a number ({meaning}); got {text!r}") from None
+    if not math.isfinite(value) or value < minimum:
+        raise OmniConfigError(f"{source} must be at least {minimum:g} ({meaning}); got {text!r}")
+    return value
+
+
+def settings_from(
+    stack_config: Mapping[str, Any] | None, environ: Mapping[str, str] = os.environ
+) -> OmniSettings:
+    """Resolve settings from stack config (strings, as the engine sends them) and the environment.
+
+    Raises :class:`OmniConfigError` for malformed values, naming the key or variable that held them
+    and never echoing the API key.
+    """
+    stack = stack_config or {}
+    base = _lookup(BASE_URL, stack, environ)
+    base_url = None
+    if base is not None:
+        try:
+            base_url = normalize_base_url(base[0])
+        except OmniConfigError as exc:
+            raise OmniConfigError(f"{base[1]}: {exc}") from None
+    key = _lookup(API_KEY, stack, environ)
+
+    rpm = _number(
+        REQUESTS_PER_MINUTE,
+        stack,
+        environ,
+        60,
+        minimum=0,
+        meaning="requests a minute per API key, 0 turns the limit off",
+    )
+    if 0 < rpm < 1:
+        raise OmniConfigError(
+            f"{REQUESTS_PER_MINUTE.names} must be 0 (no limit) or at least 1; got {rpm:g}"
+        )
+    return OmniSettings(
+        base_url=base_url,
+        api_key=key[0] if key else None,
+        requests_per_minute=rpm,
+        timeout_seconds=_number(
+            TIMEOUT, stack, environ, 30, minimum=1, meaning="seconds to wait for Omni's answer"
+        ),
+        max_retry_wait_seconds=_number(
+            MAX_RETRY_WAIT,
+            stack,
+            environ,
+            300,
+            minimum=0,
+            meaning="total seconds a request may spend waiting between retries",
+        ),
+        connect_timeout_seconds=_number(
+            CONNECT_TIMEOUT,
+            stack,
+            environ,
+            10,
+            minimum=1,
+            meaning="seconds to wait for a connection to Omni",
+        ),
+    )
+
+
+_clients: dict[tuple[Any, ...], OmniClient] = {}
+_clients_lock = threading.Lock()
+
+
+def client_from(settings: OmniSettings) -> OmniClient:
+    """The process's client for these settings, created on first use.
+
+    The provider host serves many resources; one client per settings keeps one connection pool,
+    and its cache key holds a fingerprint of the API key, not the key.
+    """
+    if not settings.base_url:
+        raise OmniConfigError(
+            "Omni base URL is not set: run `pulumi config set omni:baseUrl "
+            "https://<instance>.omniapp.co` or set OMNI_BASE_URL"
+        )
+    if not settings.api_key:
+        raise OmniConfigError(
+            "Omni API key is not set: run `pulumi config set --secret omni:apiKey <key>` "
+            "or set OMNI_API_KEY (or OMNI_API_TOKEN)"
+        )
+    cache_key = (
+        settings.base_url,
+        key_fingerprint(settings.api_key),
+        settings.requests_per_minute,
+        settings.timeout_seconds,
+        settings.max_retry_wait_seconds,
+        settings.connect_timeout_seconds,
+    )
+    with _clients_lock:
+        client = _clients.get(cache_key)
+        if client is None:
+            client = OmniClient(
+                settings.base_url,
+                settings.api_key,
+                requests_per_minute=settings.requests_per_minute,
+                timeout=settings.timeout_seconds,
+                connect_timeout=settings.connect_timeout_seconds,
+                max_retry_wait=settings.max_retry_wait_seconds,
+            )
+            _clients[cache_key] = client
+        return client

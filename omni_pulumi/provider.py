@@ -1,0 +1,300 @@
+"""The one lifecycle engine: a Pulumi dynamic provider driven by a resource's description.
+
+Pulumi pickles this provider into every resource's state, so an instance holds nothing but its
+:class:`~omni_pulumi.spec.ResourceSpec` (pickled by reference to this installed package). Credentials are
+read in :meth:`OmniProvider.configure` inside the provider host, and the Omni client is built lazily
+there, so neither the pickle nor the state ever holds a key.
+
+What the engine decides, for every resource alike:
+
+* check validates with the resource's pydantic model, names the argument and the fix, normalizes values
+  (unordered lists sorted) so diffs are stable, and lets unknown values through during preview;
+* diff always decides (never ``changes=None``), puts replace-only arguments in ``replaces``, ignores
+  arguments Omni fills in when the program leaves them unset, and never diffs ``adopt_id``;
+* create adopts an existing object when ``adopt_id`` is set, and after an ambiguous POST looks the
+  object up by its natural key before trying again, so a retried create never makes a duplicate;
+* read returns an empty id for an object that is gone and carries write-only values over from state;
+* delete treats "not found" as already deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pydantic import ValidationError
+
+from omni_pulumi.diagnostics import warn
+from omni_pulumi.errors import OmniAmbiguousWrite, OmniApiError, OmniError, OmniNotFound
+from omni_pulumi.spec import ArgField, ResourceSpec
+
+#: The value the engine sends during preview for an output that is not known yet.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+#: The adoption marker: the id of an existing Omni object that create takes over instead of creating.
+ADOPT_ID = "adopt_id"
+
+
+class OmniResourceError(OmniError):
+    """An Omni call failed while managing one resource; the message names the resource."""
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether a value, or anything inside it, is still unknown (preview of a dependent resource)."""
+    if value == UNKNOWN:
+        return True
+    if isinstance(value, dict):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+def normalized(field: ArgField, value: Any) -> Any:
+    """The form of a value that diffs compare: unordered lists sorted, numbers as numbers."""
+    if field.arg.unordered and isinstance(value, list):
+        return sorted(value, key=repr)
+    return value
+
+
+def differs(field: ArgField, new: Any, old: Any) -> bool:
+    """Whether the program's value differs from the recorded one, as a user would judge it."""
+    if new is None and field.arg.computed:
+        return False  # Omni chose the value; the program has no opinion
+    return normalized(field, new) != normalized(field, old)
+
+
+class OmniProvider(ResourceProvider):
+    """The dynamic provider behind every omni-pulumi resource class."""
+
+    # The pickle holds no credentials (only the spec, by reference), so it need not be a secret, and a
+    # readable pickle lets ``pulumi stack export`` show which resource kind each entry is.
+    serialize_as_secret_always = False
+
+    def __init__(self, spec: ResourceSpec) -> None:
+        super().__init__()
+        self.spec = spec
+
+    # -- configuration -----------------------------------------------------------------------------
+
+    def configure(self, req: ConfigureRequest) -> None:
+        # The engine passes the whole stack config, namespaced, every value as a string.
+        self._stack_config = dict(getattr(req.config, "_props", {}) or {})
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Only the description travels in the pickle: never the stack config or a client.
+        return {"spec": self.spec}
+
+    def _client(self):
+        from omni_pulumi.config import client_from, settings_from
+
+        return client_from(settings_from(getattr(self, "_stack_config", None)))
+
+    # -- check and diff (preview) -------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        spec = self.spec
+        given = {
+            k: v
+            for k, v in news.items()
+            if not k.startswith("__") and k != ADOPT_ID and k not in spec.outputs
+        }
+        unknown = {k for k, v in given.items() if is_unknown(v)}
+        known = {k: v for k, v in given.items() if k not in unknown and v is not None}
+        failures: list[CheckFailure] = []
+        try:
+            model = spec.args_model.model_validate(known)
+        except ValidationError as exc:
+            failures = [f for f in self._failures(exc) if f.property not in unknown]
+            values = dict(given)
+        else:
+            values = {**model.model_dump(), **{k: given[k] for k in unknown}}
+            failures = [
+                CheckFailure(prop, f"{spec.type_name}.{prop}: {reason}")
+                for prop, reason in spec.check_rules(values, unknown)
+            ]
+        fields = {f.name: f for f in spec.fields()}
+        inputs = {
+            k: v if k in unknown or k not in fields else normalized(fields[k], v)
+            for k, v in values.items()
+        }
+        inputs[ADOPT_ID] = news.get(ADOPT_ID)
+        return CheckResult(inputs, failures)
+
+    def _failures(self, exc: ValidationError) -> Iterable[CheckFailure]:
+        spec = self.spec
+        hints = {f.name: f.arg.hint for f in spec.fields()}
+        for error in exc.errors(include_url=False, include_input=False):
+            prop = str(error["loc"][0]) if error["loc"] else ""
+            if error["type"] == "missing":
+                reason = "is required"
+            elif error["type"] == "extra_forbidden":
+                reason = "is not an argument of this resource; check the spelling (arguments are snake_case)"
+            else:
+                reason = error["msg"]
+            hint = hints.get(prop, "")
+            yield CheckFailure(
+                prop, f"{spec.type_name}.{prop}: {reason}" + (f"; {hint}" if hint else "")
+            )
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        spec = self.spec
+        changed: list[str] = []
+        replaces: list[str] = []
+        for field in spec.fields():
+            new, old = news.get(field.name), olds.get(field.name)
+            if is_unknown(new) or differs(field, new, old):
+                changed.append(field.name)
+                if not field.arg.updatable:
+                    replaces.append(field.name)
+        keeps_key = bool(spec.natural_key) and all(
+            not is_unknown(news.get(k)) and news.get(k) == olds.get(k) for k in spec.natural_key
+        )
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=[],
+            delete_before_replace=bool(replaces) and keeps_key,
+        )
+
+    # -- create, read, update, delete ----------------------------------------------------------------
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        args = self._args(props)
+        client = self._client()
+        adopt_id = props.get(ADOPT_ID)
+        if adopt_id:
+            id_, computed = self._adopt(client, str(adopt_id), args)
+        else:
+            id_, computed = self._create(client, args)
+        return CreateResult(id_, self._outputs(args, computed, props))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        state = {k: v for k, v in props.items() if not k.startswith("__")}
+        observed = self._call("read", state, id_, lambda c: self.spec.read(c, id_, state))
+        if observed is None:
+            return ReadResult("", {})
+        outs = dict(state)
+        for field in self.spec.fields():
+            if not field.arg.write_only and field.name in observed:
+                outs[field.name] = observed[field.name]
+        for name in self.spec.outputs:
+            if name in observed:
+                outs[name] = observed[name]
+        inputs = {f.name: outs.get(f.name) for f in self.spec.fields()}
+        return ReadResult(id_, outs, inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        args = self._args(news)
+        state = {k: v for k, v in olds.items() if not k.startswith("__")}
+        computed = self._call("update", args, id_, lambda c: self.spec.update(c, id_, state, args))
+        previous = {name: state.get(name) for name in self.spec.outputs}
+        return UpdateResult(self._outputs(args, {**previous, **(computed or {})}, news))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        state = {k: v for k, v in props.items() if not k.startswith("__")}
+
+        def delete(client) -> None:
+            # Deleted outside Pulumi already: the goal is reached.
+            with contextlib.suppress(OmniNotFound):
+                self.spec.delete(client, id_, state)
+
+        self._call("delete", state, id_, delete)
+
+    # -- the shared parts ------------------------------------------------------------------------------
+
+    def _args(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {f.name: props.get(f.name) for f in self.spec.fields()}
+
+    def _outputs(
+        self, args: dict[str, Any], computed: Mapping[str, Any], props: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Outputs are the inputs, plus what Omni filled in where the program left a value unset."""
+        outs = {
+            name: computed.get(name) if value is None else value for name, value in args.items()
+        }
+        outs.update({name: computed.get(name) for name in self.spec.outputs})
+        outs[ADOPT_ID] = props.get(ADOPT_ID)
+        return outs
+
+    def _create(self, client, args: dict[str, Any]) -> tuple[str, Mapping[str, Any]]:
+        try:
+            return self._call("create", args, None, lambda c: self.spec.create(c, args), client)
+        except OmniAmbiguousWrite:
+            # The POST may have reached Omni. Look before trying again, so no duplicate is made.
+            found = self._call(
+                "create", args, None, lambda c: self.spec.find_existing(c, args), client
+            )
+            if found is None:
+                return self._call("create", args, None, lambda c: self.spec.create(c, args), client)
+            warn(
+                f"{self._describe(args, found)}: the create request got no answer, but Omni had "
+                "made the object; it is now managed (no duplicate was created)"
+            )
+            observed = self._call(
+                "create", args, found, lambda c: self.spec.read(c, found, args), client
+            )
+            return found, observed or {}
+
+    def _adopt(self, client, adopt_id: str, args: dict[str, Any]) -> tuple[str, Mapping[str, Any]]:
+        """Take over an object made by hand: the create step of ``adopt_id`` and ``import_``."""
+        spec = self.spec
+        kind = spec.type_name
+        id_ = self._call(
+            "adopt", args, adopt_id, lambda c: spec.id_for_adoption(c, adopt_id), client
+        )
+        current = self._call("adopt", args, id_, lambda c: spec.read(c, id_, {}), client)
+        if current is None:
+            raise OmniResourceError(
+                f"Cannot adopt {kind} {adopt_id!r}: Omni has no such {kind}. adopt_id (or import_) "
+                f"must be {spec.id_doc} of an existing object. Nothing was created."
+            )
+        for field in spec.fields():
+            if field.arg.updatable or field.arg.write_only or field.name not in current:
+                continue
+            if differs(field, args[field.name], current[field.name]):
+                shown_new = "(secret)" if field.arg.secret else repr(args[field.name])
+                shown_old = "(secret)" if field.arg.secret else repr(current[field.name])
+                raise OmniResourceError(
+                    f"Cannot adopt {kind} {adopt_id!r}: `{field.name}` is {shown_old} in Omni but "
+                    f"{shown_new} in the program, and changing it would replace the object. Set "
+                    f"`{field.name}` to {shown_old} in the program to adopt it. Nothing was changed."
+                )
+        changes = [
+            f.name
+            for f in spec.fields()
+            if f.arg.updatable
+            and args[f.name] is not None
+            and (f.arg.write_only or differs(f, args[f.name], current.get(f.name)))
+        ]
+        computed: Mapping[str, Any] = current
+        if changes:
+            updated = self._call(
+                "adopt", args, id_, lambda c: spec.update(c, id_, current, args), client
+            )
+            computed = {**current, **(updated or {})}
+        what = f"updated {', '.join(changes)}" if changes else "no setting needed a change"
+        warn(f"adopted existing {kind} {adopt_id!r} into the stack; {what}")
+        return id_, computed
+
+    def _describe(self, args: Mapping[str, Any], id_: str | None) -> str:
+        label = args.get("name") or args.get("display_name") or args.get("model_name")
+        who = f" {label!r}" if label else ""
+        return f"{self.spec.type_name}{who}" + (f" ({id_})" if id_ and id_ != label else "")
+
+    def _call(self, action: str, args: Mapping[str, Any], id_: str | None, call, client=None):
+        """Run one spec call, turning Omni's errors into a message that names the resource."""
+        try:
+            return call(client or self._client())
+        except OmniApiError as exc:
+            raise OmniResourceError(f"{self._describe(args, id_)}: {action} failed: {exc}") from exc

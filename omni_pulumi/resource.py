@@ -1,0 +1,77 @@
+"""The base of the public resource classes (``omni_pulumi.Label`` and the rest).
+
+A resource class is a thin, typed front: its keyword arguments are the spec's arguments. This base
+turns them into the dynamic resource's properties:
+
+* secret arguments are wrapped in ``pulumi.Output.secret`` even when the program passes a plain
+  string, and secret outputs are listed in ``additional_secret_outputs``, so no secret reaches the
+  state in plain text;
+* ``ResourceOptions(import_=id)`` becomes ``adopt_id``, because Pulumi's engine cannot import a dynamic
+  resource (pulumi/pulumi#16175): the provider's create adopts the object instead;
+* every output is declared, so ``resource.path`` and the like exist as attributes.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from omni_pulumi.provider import ADOPT_ID, OmniProvider
+from omni_pulumi.spec import ResourceSpec
+
+
+class OmniResource(Resource):
+    """A Pulumi resource managed by omni-pulumi's lifecycle engine."""
+
+    _spec: ClassVar[ResourceSpec]
+
+    def __init_subclass__(cls, spec: type[ResourceSpec] | None = None, **kwargs: Any) -> None:
+        if spec is None:
+            super().__init_subclass__(**kwargs)
+            return
+        # Type tokens read `pulumi-python:dynamic/omni:<Name>`, so previews name the Omni type.
+        super().__init_subclass__(module="omni", name=spec.type_name, **kwargs)
+        cls._spec = spec()
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        spec = self._spec
+        opts = copy.copy(opts) if opts is not None else pulumi.ResourceOptions()
+        adopt_id = args.get(ADOPT_ID)
+        if opts.import_:
+            adopt_id = adopt_id or opts.import_
+            opts.import_ = None
+        props: dict[str, Any] = {}
+        for field in spec.fields():
+            value = args.get(field.name)
+            if field.arg.secret and value is not None:
+                value = pulumi.Output.secret(value)
+            props[field.name] = value
+        props[ADOPT_ID] = adopt_id
+        props.update(dict.fromkeys(spec.outputs))
+        secrets = spec.secret_names()
+        if secrets:
+            opts = pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(additional_secret_outputs=secrets)
+            )
+        super().__init__(OmniProvider(spec), resource_name, props, opts)
+
+
+def given(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource class's keyword arguments, minus ``self``, the name and the options.
+
+    Lets each class's ``__init__`` spell out its typed signature once and pass ``given(locals())``.
+    """
+    return {
+        k: v
+        for k, v in arguments.items()
+        if k not in ("self", "resource_name", "opts", "__class__")
+    }

@@ -1,0 +1,199 @@
+"""Folder: where documents live. Omni has no GET by id, so reads list by path and match the id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, Literal
+
+import pulumi
+from pydantic import Field
+
+from omni_pulumi.client import OmniClient, quote_segment
+from omni_pulumi.errors import OmniBadRequest, OmniNotFound
+from omni_pulumi.resource import OmniResource, given
+from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
+
+PATH = "/api/v1/folders"
+UUID = r"^[0-9a-fA-F-]{36}$"
+
+
+class FolderArgs(OmniArgs):
+    name: Annotated[
+        str,
+        Field(min_length=1),
+        Arg(updatable=True, doc="The folder's name. A rename is written in place (PATCH)."),
+    ]
+    parent_folder_id: Annotated[
+        str | None,
+        Field(pattern=UUID),
+        Arg(
+            api="parentFolderId",
+            hint="pass another Folder's `id` (a uuid)",
+            doc="The parent folder's id; unset for a root folder. Folders nest at most 7 levels.",
+        ),
+    ] = None
+    scope: Annotated[
+        Literal["organization", "restricted"] | None,
+        Arg(
+            computed=True,
+            hint="use 'organization' or 'restricted'",
+            doc="`organization` or `restricted`. Unset: the parent's scope (Omni's default).",
+        ),
+    ] = None
+    user_id: Annotated[
+        str | None,
+        Field(pattern=UUID),
+        Arg(
+            api="userId",
+            computed=True,
+            hint="pass a user's membership id (a uuid)",
+            doc="The owner's user id (org keys only). Unset: the key's user.",
+        ),
+    ] = None
+    force_destroy: Annotated[
+        bool,
+        Arg(
+            updatable=True,
+            doc="Delete the folder with its content on destroy (`force=true`). Without it, "
+            "destroying a folder that still holds documents fails.",
+        ),
+    ] = False
+
+
+class FolderSpec(ResourceSpec):
+    type_name = "Folder"
+    args_model = FolderArgs
+    id_doc = "the folder's uuid"
+    outputs = {
+        "path": Output("The folder's full path in Omni, generated from the hierarchy."),
+    }
+
+    def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        body = {
+            "name": args["name"],
+            "parentFolderId": args.get("parent_folder_id"),
+            "scope": args.get("scope"),
+            "userId": args.get("user_id"),
+        }
+        made = client.post(PATH, json={k: v for k, v in body.items() if v is not None})
+        return made["id"], _observed(made)
+
+    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
+        found = self._find(client, lambda record: record["id"] == id_, state)
+        if found is None:
+            return None
+        record, scope = found
+        observed = _observed({**record, "scope": scope})
+        if "parent_folder_id" not in state:
+            # Adoption: the list has no parent id, so find the folder whose path holds this one.
+            parent_path = _parent_path(record["path"])
+            parent = parent_path and self._find(client, lambda r: r["path"] == parent_path, {})
+            observed["parent_folder_id"] = parent[0]["id"] if parent else None
+        return observed
+
+    def update(
+        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        if news["name"] == olds.get("name"):
+            return {}  # only force_destroy changed: it lives in the stack, not in Omni
+        client.patch(f"{PATH}/{quote_segment(id_)}", json={"name": news["name"]})
+        # PATCH answers with the folder's own path segment only; read the full path back.
+        return self.read(client, id_, {**olds, "path": None}) or {}
+
+    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
+        params = {"force": "true"} if state.get("force_destroy") else None
+        try:
+            client.delete(f"{PATH}/{quote_segment(id_)}", params=params)
+        except OmniBadRequest as exc:
+            hint = (
+                f"Folder {state.get('name')!r} still holds documents or folders: move them out in "
+                "Omni, or set `force_destroy=True` (then `pulumi up`) to delete it with its content"
+            )
+            raise OmniBadRequest(exc.status, exc.method, exc.path, exc.detail, hint) from None
+
+    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
+        parent_path = None
+        if args.get("parent_folder_id"):
+            parent = self.read(client, args["parent_folder_id"], {"scope": args.get("scope")})
+            parent_path = parent and parent["path"]
+        found = self._find(
+            client,
+            lambda r: r["name"] == args["name"] and _parent_path(r["path"]) == parent_path,
+            args,
+        )
+        return found[0]["id"] if found else None
+
+    def _find(
+        self, client: OmniClient, match, state: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], str] | None:
+        """The first folder record that matches, and the scope it was listed under.
+
+        The list has no id filter, so try the recorded path first (one page), then every folder of
+        each scope (a rename or move outside Pulumi changes the path).
+        """
+        scopes = [state["scope"]] if state.get("scope") else ["organization", "restricted"]
+        for scope in scopes:
+            for record in self._listing(client, scope, state, state.get("path")):
+                if match(record):
+                    return record, scope
+        for scope in ("organization", "restricted"):
+            for record in self._listing(client, scope, state, None):
+                if match(record):
+                    return record, scope
+        return None
+
+    @staticmethod
+    def _listing(
+        client: OmniClient, scope: str, state: Mapping[str, Any], path: str | None
+    ) -> Iterator[dict[str, Any]]:
+        params: dict[str, Any] = {"scope": scope}
+        if scope == "restricted":
+            if not state.get("user_id"):
+                return  # restricted folders are listed per owner only
+            params["ownerId"] = state["user_id"]
+        if path:
+            params["path"] = path
+        try:
+            yield from client.paginate_cursor(PATH, params)
+        except OmniNotFound:
+            return  # "Folder not found (when filtering by path)"
+
+
+def _parent_path(path: str) -> str | None:
+    head, _, _ = path.rstrip("/").rpartition("/")
+    return head or None
+
+
+def _observed(record: Mapping[str, Any]) -> dict[str, Any]:
+    """What a folder record says. The parent is not in it: moves outside Pulumi go unseen."""
+    return {
+        "name": record["name"],
+        "scope": record.get("scope"),
+        "user_id": record.get("ownerId"),
+        "path": record.get("path"),
+    }
+
+
+class Folder(OmniResource, spec=FolderSpec):
+    """An Omni folder. ``adopt_id`` is the folder's uuid."""
+
+    name: pulumi.Output[str]
+    parent_folder_id: pulumi.Output[str | None]
+    scope: pulumi.Output[str]
+    user_id: pulumi.Output[str]
+    force_destroy: pulumi.Output[bool]
+    path: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        parent_folder_id: pulumi.Input[str] | None = None,
+        scope: pulumi.Input[str] | None = None,
+        user_id: pulumi.Input[str] | None = None,
+        force_destroy: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)

@@ -101,8 +101,9 @@ class ResourceSpec:
     id_doc: ClassVar[str] = "the object's id"
     #: Arguments whose values must be unique in Omni: a replacement that keeps them deletes first.
     natural_key: ClassVar[tuple[str, ...]] = ()
-    #: What ``destroy`` does where Omni cannot simply delete (docs and the warning).
-    delete_note: ClassVar[str] = ""
+    #: Markdown for the reference page: what Omni's API cannot do for this object, and how the
+    #: provider answers it (fields never read back, what destroy does, extra calls it makes).
+    notes: ClassVar[str] = ""
 
     # -- derived views -------------------------------------------------------------------------
 

@@ -1,0 +1,413 @@
+"""Run a Pulumi program through the real Pulumi CLI, offline, and report what the engine did.
+
+The engine-protocol harness (``omni_pulumi.testing.harness``) replays Pulumi's calls to a
+provider; this runner lets the real engine make them, so the two can be checked against each
+other: both take a program and return :class:`~omni_pulumi.testing.results.OperationResult`.
+
+Everything stays on this machine: a ``file://`` backend and ``PULUMI_HOME`` in a temporary
+directory, the passphrase secrets provider, no update check and no plugin download. The Python
+program runs as an Automation API inline program (the test process is its language host), and
+the engine starts the dynamic provider host through ``pulumi-resource-pulumi-python`` beside the
+``pulumi`` binary, with this interpreter (``OMNI_PULUMI_PYTHON``) and this process's import path
+(``PYTHONPATH``), so that providers pickled by reference unpickle there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pulumi import automation as auto
+from pulumi.automation import errors as auto_errors
+from pulumi.automation.events import EngineEvent, OpType, StepEventMetadata
+
+from omni_pulumi.testing.results import OperationResult, StepRecord
+
+__all__ = [
+    "CliStack",
+    "OperationFailed",
+    "PulumiCli",
+    "UnexpectedChanges",
+    "build_script",
+    "find_pulumi_cli",
+    "require_pulumi_cli",
+]
+
+PulumiProgram = Callable[[], None]
+
+#: Engine step kinds folded into the names :mod:`omni_pulumi.testing.results` uses.
+_FOLDED_OPS = {
+    OpType.CREATE_REPLACEMENT: "replace",
+    OpType.DELETE_REPLACED: "replace",
+    OpType.REPLACE: "replace",
+    OpType.READ_REPLACEMENT: "read",
+    OpType.DISCARD_REPLACED: "discard",
+    OpType.IMPORT_REPLACEMENT: "import",
+}
+#: Resources every stack has: the engine's bookkeeping, not the program's.
+_BOOKKEEPING_TYPES = re.compile(r"^(pulumi:pulumi:Stack|pulumi:providers:.*)$")
+#: The dynamic provider's pickle: it changes with the provider's code, never with the user's inputs.
+_PROVIDER_KEY = "__provider"
+#: Diagnostics the engine emits for itself on every run.
+_QUIET_SEVERITIES = {"debug"}
+
+
+# -- finding the CLI ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PulumiCli:
+    """Where the CLI is, or why there is none."""
+
+    #: The directory holding ``pulumi`` (and, for a built one, ``pulumi-resource-pulumi-python``).
+    directory: Path | None
+    #: How it was found, or why it could not be (a sentence to show the user).
+    reason: str
+    #: True when a build was attempted and failed (as opposed to: no Go to build with).
+    build_failed: bool = False
+
+    @property
+    def available(self) -> bool:
+        return self.directory is not None
+
+
+def build_script() -> Path | None:
+    """``tools/build-pulumi-cli.sh`` of a source checkout; an installed package has none."""
+    script = Path(__file__).resolve().parents[2] / "tools" / "build-pulumi-cli.sh"
+    return script if script.is_file() else None
+
+
+def _cache_root() -> Path:
+    if os.environ.get("OMNI_PULUMI_CACHE"):
+        return Path(os.environ["OMNI_PULUMI_CACHE"])
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(xdg) / "omni-pulumi"
+
+
+def _cached_cli(version: str | None) -> Path | None:
+    """A CLI the build script left in the cache: the pinned version if known, else the newest."""
+    root = _cache_root()
+    if version:
+        candidates = [root / f"pulumi-{version}" / "bin"]
+    else:
+        candidates = sorted(
+            root.glob("pulumi-v*/bin"),
+            key=lambda p: tuple(int(n) for n in re.findall(r"\d+", p.parent.name)),
+            reverse=True,
+        )
+    return next((d for d in candidates if os.access(d / "pulumi", os.X_OK)), None)
+
+
+def _pinned_version(script: Path | None) -> str | None:
+    if script is None:
+        return None
+    go_mod = script.parent / "pulumi-cli" / "go.mod"
+    if not go_mod.is_file():
+        return None
+    found = re.search(r"github\.com/pulumi/pulumi/pkg/v3 (v\S+)", go_mod.read_text())
+    return found.group(1) if found else None
+
+
+def find_pulumi_cli(*, build: bool = True) -> PulumiCli:
+    """The Pulumi CLI to test with: a ``pulumi`` on PATH, else the build cache, else a fresh build.
+
+    A build needs Go and takes a few minutes the first time (``tools/build-pulumi-cli.sh``); with
+    ``build=False`` only what exists already is considered.
+    """
+    on_path = shutil.which("pulumi")
+    if on_path:
+        return PulumiCli(Path(on_path).parent, f"pulumi on PATH ({on_path})")
+    script = build_script()
+    cached = _cached_cli(_pinned_version(script))
+    if cached:
+        return PulumiCli(cached, f"pulumi built by tools/build-pulumi-cli.sh ({cached})")
+    how = (
+        "run tools/build-pulumi-cli.sh (needs Go; builds the pinned CLI into "
+        f"{_cache_root()}) or put a pulumi CLI on PATH"
+    )
+    if script is None:
+        return PulumiCli(None, f"no pulumi CLI on PATH or in {_cache_root()}: {how}")
+    if shutil.which("go") is None:
+        return PulumiCli(None, f"no pulumi CLI and no Go to build one: {how}")
+    if not build:
+        return PulumiCli(None, f"the pulumi CLI is not built yet: {how}")
+    done = subprocess.run(
+        ["bash", str(script)], capture_output=True, text=True, check=False, env=dict(os.environ)
+    )
+    if done.returncode == 0 and done.stdout.strip():
+        directory = Path(done.stdout.strip().splitlines()[-1])
+        return PulumiCli(directory, f"pulumi built by {script} ({directory})")
+    tail = "\n".join(done.stderr.strip().splitlines()[-20:])
+    return PulumiCli(
+        None,
+        f"{script} failed (exit {done.returncode}):\n{tail}",
+        build_failed=done.returncode != 3,
+    )
+
+
+def require_pulumi_cli(found: PulumiCli | None = None) -> Path:
+    """The CLI directory for a test session, or skip the engine tests saying how to get the CLI.
+
+    Under CI (``CI=true``) a build that was attempted and failed fails the session instead: a
+    broken pin must not turn into silently skipped tests.
+    """
+    import pytest  # Only test sessions call this; the runner itself does not need pytest.
+
+    found = found or find_pulumi_cli()
+    if found.directory is not None:
+        return found.directory
+    if found.build_failed and os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"building the Pulumi CLI failed under CI: {found.reason}", pytrace=False)
+    pytest.skip(found.reason)
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+class UnexpectedChanges(AssertionError):
+    """``preview(expect_no_changes=True)`` found changes; the message lists them."""
+
+    def __init__(self, result: OperationResult) -> None:
+        self.result = result
+        lines = [
+            f"  {step.op} {step.type} {step.name}"
+            + (f" [diff: {', '.join(step.diffs)}]" if step.diffs else "")
+            for step in result.steps
+            if step.op not in ("same", "read")
+        ]
+        super().__init__("expected no changes, but the preview shows:\n" + "\n".join(lines))
+
+
+class OperationFailed(Exception):
+    """The CLI reported a failed operation. ``result`` holds the steps and diagnostics so far."""
+
+    def __init__(self, result: OperationResult, cli_message: str) -> None:
+        self.result = result
+        self.cli_message = cli_message
+        errors = [line for line in result.diagnostics if line] or cli_message.splitlines()[-20:]
+        super().__init__(f"pulumi {result.kind} failed:\n" + "\n".join(errors))
+
+
+def _changed_keys(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Top-level keys whose values differ.
+
+    Dynamic providers return no property diff (``DiffResult`` has no such field), so the events
+    carry none either; like the CLI's own display, compare the states. Secrets are masked in events,
+    so a change of a secret's value alone is not seen here.
+    """
+    old, new = old or {}, new or {}
+    keys = (set(old) | set(new)) - {_PROVIDER_KEY}
+    return tuple(sorted(k for k in keys if old.get(k) != new.get(k)))
+
+
+def _step_diffs(meta: StepEventMetadata, *, refresh: bool) -> tuple[str, ...]:
+    if meta.diffs:
+        return tuple(sorted(set(meta.diffs) - {_PROVIDER_KEY}))
+    if meta.detailed_diff:
+        return tuple(sorted({k.split(".")[0].split("[")[0] for k in meta.detailed_diff}))
+    old, new = meta.old, meta.new
+    if refresh:
+        return _changed_keys(old and old.outputs, new and new.outputs)
+    if meta.op in (OpType.UPDATE, OpType.REPLACE, OpType.CREATE_REPLACEMENT):
+        return tuple(meta.keys or ()) or _changed_keys(old and old.inputs, new and new.inputs)
+    return ()
+
+
+class _EventRecorder:
+    """Turns the engine's event stream into steps and diagnostics."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.steps: dict[str, StepRecord] = {}
+        self.diagnostics: list[str] = []
+
+    def __call__(self, event: EngineEvent) -> None:
+        # A refresh announces every resource as "refresh" and says what it found afterwards.
+        if self.kind == "refresh":
+            if event.res_outputs_event:
+                self._record(event.res_outputs_event.metadata, refresh=True)
+        elif event.resource_pre_event:
+            self._record(event.resource_pre_event.metadata, refresh=False)
+        diag = event.diagnostic_event
+        if diag and diag.severity not in _QUIET_SEVERITIES:
+            self.diagnostics.extend(
+                line.rstrip() for line in diag.message.splitlines() if line.strip()
+            )
+
+    def _record(self, meta: StepEventMetadata, *, refresh: bool) -> None:
+        if _BOOKKEEPING_TYPES.match(meta.type):
+            return
+        op = _FOLDED_OPS.get(meta.op, meta.op.value)
+        name = meta.urn.rsplit("::", 1)[-1]
+        known = self.steps.get(meta.urn)
+        diffs = _step_diffs(meta, refresh=refresh)
+        if known is not None:
+            # The replacement pair arrives as up to three events: keep one step with all keys.
+            diffs = tuple(sorted(set(known.diffs) | set(diffs)))
+        self.steps[meta.urn] = StepRecord(name=name, type=meta.type, op=op, diffs=diffs)
+
+    def result(self, outputs: Mapping[str, Any] | None = None) -> OperationResult:
+        return OperationResult(
+            kind=self.kind,
+            steps=list(self.steps.values()),
+            outputs=dict(outputs or {}),
+            diagnostics=list(self.diagnostics),
+        )
+
+
+# -- the stack ---------------------------------------------------------------------------------
+
+
+def _import_path() -> str:
+    """This process's import path, for the provider host that must unpickle our providers."""
+    entries = [os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)]
+    entries += os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    return os.pathsep.join(p for p in dict.fromkeys(entries) if p)
+
+
+def _pulumi_command(directory: Path) -> auto.PulumiCommand:
+    # PulumiCommand runs <root>/bin/pulumi, or `pulumi` from PATH when no root is given.
+    if directory.name == "bin":
+        return auto.PulumiCommand(root=str(directory.parent))
+    return auto.PulumiCommand()
+
+
+class CliStack:
+    """One stack of an inline program on a throwaway local backend.
+
+    ``config`` and ``secret_config`` take namespaced keys (``omni:baseUrl``); a key without a
+    namespace belongs to the project. ``env`` adds variables for the CLI and the provider host it
+    starts. With ``work_dir`` given, the backend and ``PULUMI_HOME`` go there and survive ``close``.
+    """
+
+    def __init__(
+        self,
+        program: PulumiProgram,
+        *,
+        project: str = "demo",
+        stack: str = "dev",
+        config: Mapping[str, str] | None = None,
+        secret_config: Mapping[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
+        work_dir: str | os.PathLike[str] | None = None,
+        cli: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.program = program
+        self.project = project
+        self.name = stack
+        if cli is None:
+            found = find_pulumi_cli()
+            if found.directory is None:
+                raise RuntimeError(found.reason)
+            cli = found.directory
+        self._own_dir = work_dir is None
+        self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="omni-pulumi-cli-"))
+        backend = self.work_dir / "backend"
+        home = self.work_dir / "pulumi-home"
+        backend.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True)
+        self.env: dict[str, str] = {
+            "PULUMI_BACKEND_URL": backend.as_uri(),
+            "PULUMI_HOME": str(home),
+            "PULUMI_CONFIG_PASSPHRASE": secrets.token_urlsafe(16),
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "PATH": os.pathsep.join([str(cli), os.environ.get("PATH", "")]),
+            "OMNI_PULUMI_PYTHON": sys.executable,
+            "PYTHONPATH": _import_path(),
+            **(env or {}),
+        }
+        workspace = auto.LocalWorkspaceOptions(
+            work_dir=str(self.work_dir),
+            pulumi_home=str(home),
+            env_vars=self.env,
+            pulumi_command=_pulumi_command(Path(cli)),
+            project_settings=auto.ProjectSettings(name=project, runtime="python"),
+        )
+        self._stack = auto.create_or_select_stack(
+            stack, project_name=project, program=self._run_program, opts=workspace
+        )
+        values = {k: auto.ConfigValue(v) for k, v in (config or {}).items()}
+        for key, value in (secret_config or {}).items():
+            values[key] = auto.ConfigValue(value, secret=True)
+        if values:
+            self._stack.set_all_config(values)
+
+    def _run_program(self) -> None:
+        # Indirection so that assigning ``stack.program`` takes effect at the next operation.
+        self.program()
+
+    # -- configuration
+
+    def set_config(self, key: str, value: str, secret: bool = False) -> None:
+        self._stack.set_config(key, auto.ConfigValue(value, secret=secret))
+
+    # -- operations
+
+    def preview(self, *, expect_no_changes: bool = False) -> OperationResult:
+        recorder = _EventRecorder("preview")
+        self._operate(recorder, lambda: self._stack.preview(on_event=recorder))
+        result = recorder.result()
+        if expect_no_changes and result.changes:
+            raise UnexpectedChanges(result)
+        return result
+
+    def up(self) -> OperationResult:
+        recorder = _EventRecorder("up")
+        done = self._operate(recorder, lambda: self._stack.up(on_event=recorder))
+        return recorder.result(_plain(done.outputs))
+
+    def refresh(self) -> OperationResult:
+        recorder = _EventRecorder("refresh")
+        self._operate(recorder, lambda: self._stack.refresh(on_event=recorder))
+        return recorder.result(_plain(self._stack.outputs()))
+
+    def destroy(self) -> OperationResult:
+        recorder = _EventRecorder("destroy")
+        self._operate(recorder, lambda: self._stack.destroy(on_event=recorder))
+        return recorder.result()
+
+    def _operate(self, recorder: _EventRecorder, run: Callable[[], Any]) -> Any:
+        try:
+            return run()
+        except auto_errors.CommandError as error:
+            raise OperationFailed(recorder.result(), str(error)) from None
+
+    # -- state
+
+    def state(self) -> dict[str, Any]:
+        """``pulumi stack export``: the deployment as Pulumi stores it, secrets encrypted."""
+        command = self._stack.workspace.pulumi_command
+        done = command.run(["stack", "export", "--stack", self.name], str(self.work_dir), self.env)
+        return json.loads(done.stdout)["deployment"]
+
+    def close(self) -> None:
+        """Forget the stack (its resources are not destroyed) and remove what this runner made."""
+        try:
+            self._stack.workspace.remove_stack(self.name, force=True)
+        except auto_errors.CommandError:
+            pass  # Already gone, or the backend went with a removed directory.
+        finally:
+            if self._own_dir:
+                shutil.rmtree(self.work_dir, ignore_errors=True)
+
+    def __enter__(self) -> CliStack:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _plain(outputs: Mapping[str, auto.OutputValue]) -> dict[str, Any]:
+    """Stack outputs by name, secrets in the clear: the test process is trusted with them."""
+    return {name: value.value for name, value in outputs.items()}

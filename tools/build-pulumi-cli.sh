@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Build the Pulumi CLI from its Go module, once per version, into a cache outside the repository.
+#
+# No package registry reachable here ships the `pulumi` binary (its npm and PyPI packages download
+# it at run time), but the Go module proxy serves github.com/pulumi/pulumi/pkg/v3, whose cmd/pulumi
+# is the CLI. tools/pulumi-cli/ pins the version. Beside the binary goes the launcher the engine
+# starts for dynamic providers, `pulumi-resource-pulumi-python`, which upstream ships as a script.
+#
+# Layout: <cache>/pulumi-<version>/bin/{pulumi,pulumi-resource-pulumi-python}, so that
+# `pulumi.automation.PulumiCommand(root="<cache>/pulumi-<version>")` finds the binary.
+#
+# Prints the directory that holds the binaries (put it first on PATH) and nothing else on stdout.
+# A `pulumi` already on PATH is left alone: pass --force-build to build anyway.
+#
+# Environment: OMNI_PULUMI_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/omni-pulumi).
+# Exit status 3: Go is missing (or older than tools/pulumi-cli/go.mod asks for).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+module="$here/pulumi-cli"
+version=$(sed -nE "s#^(require)?[[:space:]]*github.com/pulumi/pulumi/pkg/v3 (v[^ ]+).*#\2#p" "$module/go.mod" | head -n 1)
+go_wanted=$(sed -nE 's/^go ([0-9.]+)$/\1/p' "$module/go.mod")
+cache_root=${OMNI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/omni-pulumi}
+dest="$cache_root/pulumi-$version/bin"
+
+say() { echo "build-pulumi-cli: $*" >&2; }
+
+if [[ "${1:-}" != "--force-build" ]] && command -v pulumi >/dev/null 2>&1 \
+    && [[ "$(command -v pulumi)" != "$dest/pulumi" ]]; then
+  dirname "$(command -v pulumi)"
+  exit 0
+fi
+
+mkdir -p "$dest"
+# Two test sessions starting at once must not both spend minutes building (nor race on the files).
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache_root/.build.lock"
+  flock 9
+fi
+
+if [[ ! -x "$dest/pulumi" || "${1:-}" == "--force-build" ]]; then
+  if ! command -v go >/dev/null 2>&1; then
+    say "Go is not installed: install Go $go_wanted+ (tools/pulumi-cli/go.mod) or put a pulumi CLI on PATH"
+    exit 3
+  fi
+  say "building pulumi $version with $(go env GOVERSION) (first time only; a few minutes)"
+  (cd "$module" && CGO_ENABLED=0 go build -trimpath -o "$dest/pulumi.partial" \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
+      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2
+  mv "$dest/pulumi.partial" "$dest/pulumi"
+fi
+
+# The launcher picks the interpreter when the engine starts it, not when it is written: one cache
+# serves every virtualenv, and the interpreter must be the one that can import the program's
+# providers (`OMNI_PULUMI_PYTHON`, which omni_pulumi.testing.pulumi_cli sets to sys.executable).
+launcher="$dest/pulumi-resource-pulumi-python"
+cat > "$launcher.partial" <<'LAUNCHER'
+#!/bin/sh
+# Started by the Pulumi engine for dynamic providers: the Pulumi Python SDK's provider host.
+# Written by omni-pulumi's tools/build-pulumi-cli.sh.
+if [ -n "${OMNI_PULUMI_PYTHON:-}" ]; then
+  exec "$OMNI_PULUMI_PYTHON" -u -m pulumi.dynamic "$@"
+elif [ -n "${VIRTUAL_ENV:-}" ] && [ -x "$VIRTUAL_ENV/bin/python" ]; then
+  exec "$VIRTUAL_ENV/bin/python" -u -m pulumi.dynamic "$@"
+elif command -v python3 >/dev/null 2>&1; then
+  exec python3 -u -m pulumi.dynamic "$@"
+else
+  exec python -u -m pulumi.dynamic "$@"
+fi
+LAUNCHER
+chmod +x "$launcher.partial"
+mv "$launcher.partial" "$launcher"
+echo "$dest"

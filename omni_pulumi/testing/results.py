@@ -33,6 +33,8 @@ class OperationResult:
     kind: str
     steps: list[StepRecord] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    #: Names of the stack outputs Pulumi holds as secrets (their values are plain in ``outputs``).
+    secret_outputs: list[str] = field(default_factory=list)
     #: Lines the provider wrote on stderr (warnings such as an adoption or an archived connection).
     diagnostics: list[str] = field(default_factory=list)
 

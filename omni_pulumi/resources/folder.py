@@ -67,6 +67,16 @@ class FolderSpec(ResourceSpec):
     outputs = {
         "path": Output("The folder's full path in Omni, generated from the hierarchy."),
     }
+    notes = """
+- Omni has no GET for one folder: a read lists folders filtered by the path recorded in state
+  (one page) and matches the id; if the folder was renamed or moved outside Pulumi, it scans every
+  folder once before concluding it is gone.
+- Folder records do not say which folder is the parent, so a move outside Pulumi is not seen by
+  refresh. Adoption finds the parent from the folder's path.
+- Restricted folders are listed per owner: set `user_id` on restricted folders so they can be read.
+- Omni deletes only empty folders. Destroying one that still holds documents fails with a message
+  saying so, unless `force_destroy=True` (then Omni deletes its content too, up to 100 items).
+"""
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         body = {

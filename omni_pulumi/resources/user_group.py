@@ -44,6 +44,12 @@ class UserGroupSpec(ResourceSpec):
     args_model = UserGroupArgs
     id_doc = "the group's SCIM id (such as `mEhXj6ZI`)"
     natural_key = ("display_name",)
+    notes = """
+- Groups live behind Omni's SCIM API, which takes an **organization API key** only: a personal
+  access token gets 403, and the error says so.
+- An update is a SCIM `PUT`, which replaces the whole membership with the program's `members`.
+- Group names are unique: a replacement that keeps the name deletes the old group first.
+"""
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         body = {

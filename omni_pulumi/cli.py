@@ -1,0 +1,57 @@
+"""The ``omni-pulumi`` command: one entry point, a subcommand per job.
+
+Each subcommand's module defines its own arguments (``add_arguments``) and work (``run``), so this
+module only lists them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from omni_pulumi.version import __version__
+
+
+def _emulator(parser: argparse.ArgumentParser) -> None:
+    from omni_pulumi.emulator import cli as emulator_cli
+
+    emulator_cli.add_arguments(parser)
+    parser.set_defaults(run=emulator_cli.run)
+
+
+def _docs(parser: argparse.ArgumentParser) -> None:
+    from omni_pulumi import docsgen
+
+    docsgen.add_arguments(parser)
+    parser.set_defaults(run=docsgen.run)
+
+
+SUBCOMMANDS = {
+    "emulator": ("run a local Omni API server for tests and demos", _emulator),
+    "docs": ("write the resource reference pages from the resources' descriptions", _docs),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="omni-pulumi", description="Manage Omni Analytics with Pulumi."
+    )
+    parser.add_argument("--version", action="version", version=f"omni-pulumi {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (help_text, define) in SUBCOMMANDS.items():
+        define(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

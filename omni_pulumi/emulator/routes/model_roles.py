@@ -1,0 +1,3 @@
+"""(pending)"""
+
+ROUTES: list = []

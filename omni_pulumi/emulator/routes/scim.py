@@ -1,0 +1,245 @@
+"""SCIM 2.0 user groups (create, replace, patch, delete) and users (read-only, seeded).
+
+Every SCIM route needs an organization API key: a personal access token gets 403.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import bad_request, conflict, not_found
+from ..pagination import scim_page
+from ..store import Store, mini_uuid
+from ..validation import any_of, array, obj, string, uuid_str
+from . import Context, Route, created, no_content
+from .common import now
+
+GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
+USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+_NUMERIC = r"^-?\d*\.?\d+$"
+
+MEMBER_REF = obj({"display": string(), "value*": uuid_str()})
+GROUP_CREATE = obj(
+    {"displayName*": string(), "members": array(obj({"value*": uuid_str()}), default=[])}
+)
+GROUP_REPLACE = obj(
+    {"displayName*": string(), "members*": array(obj({"display*": string(), "value*": uuid_str()}))}
+)
+GROUP_PATCH = obj(
+    {
+        "schemas*": array(string(enum=(PATCH_SCHEMA,))),
+        "Operations*": array(
+            any_of(
+                obj(
+                    {
+                        "op*": string(enum=("replace", "Replace")),
+                        "value*": obj({"displayName*": string(), "id": string()}),
+                    }
+                ),
+                obj(
+                    {
+                        "op*": string(enum=("remove", "Remove")),
+                        "path*": string(pattern=r'members\[value eq "(.{36})"\]'),
+                    }
+                ),
+                obj(
+                    {
+                        "op*": string(enum=("add", "Add")),
+                        "path*": string(enum=("members",)),
+                        "value*": array(MEMBER_REF),
+                    }
+                ),
+                obj(
+                    {
+                        "op*": string(enum=("replace", "Replace")),
+                        "path*": string(enum=("members", "displayName")),
+                        "value*": any_of(array(MEMBER_REF), string()),
+                    }
+                ),
+            )
+        ),
+    }
+)
+LIST_QUERY = obj(
+    {
+        "count": string(pattern=_NUMERIC),
+        "excludedAttributes": string(enum=("members",)),
+        "filter": string(),
+        "startIndex": string(pattern=_NUMERIC),
+    }
+)
+USERS_QUERY = obj(
+    {"count": string(pattern=_NUMERIC), "filter": string(), "startIndex": string(pattern=_NUMERIC)}
+)
+GET_QUERY = obj({"excludedAttributes": string(enum=("members",))})
+_FILTER = re.compile(r'^\s*(\w+)\s+eq\s+"([^"]*)"\s*$', re.IGNORECASE)
+
+
+def _filter(records: list[dict[str, Any]], expression: str | None) -> list[dict[str, Any]]:
+    if not expression:
+        return records
+    match = _FILTER.match(expression)
+    if match is None:
+        raise bad_request(f"filter: Unsupported filter expression '{expression}'")
+    attribute, value = match.groups()
+    return [r for r in records if str(r.get(attribute, "")).lower() == value.lower()]
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+def group_or_404(store: Store, group_id: str) -> dict[str, Any]:
+    group = store.groups.get(group_id)
+    if group is None:
+        raise not_found("Group not found")
+    return group
+
+
+def _members(store: Store, refs: list[dict[str, Any]]) -> list[str]:
+    ids: list[str] = []
+    for index, ref in enumerate(refs):
+        if ref["value"] not in store.users:
+            raise bad_request(f"members.{index}.value: User not found in organization")
+        if ref["value"] not in ids:
+            ids.append(ref["value"])
+    return ids
+
+
+def _check_name_free(store: Store, name: str, own_id: str | None = None) -> None:
+    for group in store.groups.values():
+        if group["displayName"].lower() == name.lower() and group["id"] != own_id:
+            raise conflict("Group with this name already exists")
+
+
+def _group_view(store: Store, group: dict[str, Any], members: bool = True) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "schemas": [GROUP_SCHEMA],
+        "id": group["id"],
+        "displayName": group["displayName"],
+        "meta": {
+            "resourceType": "Group",
+            "created": group["created"],
+            "lastModified": group["lastModified"],
+        },
+    }
+    if members:
+        view["members"] = [
+            {"value": user_id, "display": store.users[user_id]["name"]}
+            for user_id in group["members"]
+            if user_id in store.users
+        ]
+    return view
+
+
+def list_groups(ctx: Context) -> dict:
+    q = ctx.query
+    groups = sorted(ctx.store.groups.values(), key=lambda g: g["created"])
+    groups = _filter(groups, q.get("filter"))
+    page = scim_page(groups, q.get("startIndex"), q.get("count"))
+    keep = q.get("excludedAttributes") != "members"
+    page["Resources"] = [_group_view(ctx.store, g, keep) for g in page["Resources"]]
+    return page
+
+
+def create_group(ctx: Context):
+    store, body = ctx.store, ctx.body
+    _check_name_free(store, body["displayName"])
+    stamp = now()
+    group = {
+        "id": mini_uuid(),
+        "displayName": body["displayName"],
+        "members": _members(store, body["members"]),
+        "created": stamp,
+        "lastModified": stamp,
+    }
+    store.groups[group["id"]] = group
+    return created(_group_view(store, group))
+
+
+def get_group(ctx: Context) -> dict:
+    group = group_or_404(ctx.store, ctx.params["miniUuid"])
+    return _group_view(ctx.store, group, ctx.query.get("excludedAttributes") != "members")
+
+
+def replace_group(ctx: Context) -> dict:
+    store, body = ctx.store, ctx.body
+    group = group_or_404(store, ctx.params["miniUuid"])
+    _check_name_free(store, body["displayName"], group["id"])
+    group.update(displayName=body["displayName"], members=_members(store, body["members"]))
+    group["lastModified"] = now()
+    return _group_view(store, group)
+
+
+def patch_group(ctx: Context) -> dict:
+    store = ctx.store
+    group = group_or_404(store, ctx.params["miniUuid"])
+    name, members = group["displayName"], list(group["members"])
+    for operation in ctx.body["Operations"]:
+        op, path, value = operation["op"].lower(), operation.get("path"), operation.get("value")
+        if op == "replace" and path is None:
+            name = value["displayName"]
+        elif op == "replace" and path == "displayName":
+            if not isinstance(value, str):
+                raise bad_request("Operations: displayName must be a string")
+            name = value
+        elif op == "replace":
+            if not isinstance(value, list):
+                raise bad_request("Operations: members must be an array")
+            members = _members(store, value)
+        elif op == "add":
+            members += [m for m in _members(store, value) if m not in members]
+        else:
+            removed = re.search(r'"(.{36})"', path).group(1)  # type: ignore[union-attr]
+            members = [m for m in members if m != removed]
+    _check_name_free(store, name, group["id"])
+    group.update(displayName=name, members=members, lastModified=now())
+    return _group_view(store, group)
+
+
+def delete_group(ctx: Context):
+    group = group_or_404(ctx.store, ctx.params["miniUuid"])
+    del ctx.store.groups[group["id"]]
+    ctx.store.group_model_roles.pop(group["id"], None)
+    return no_content()
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def _user_view(user: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "schemas": [USER_SCHEMA],
+        "id": user["id"],
+        "userName": user["email"],
+        "displayName": user["name"],
+        "active": user["active"],
+    }
+
+
+def list_users(ctx: Context) -> dict:
+    users = [_user_view(u) for u in sorted(ctx.store.users.values(), key=lambda u: u["email"])]
+    users = _filter(users, ctx.query.get("filter"))
+    return scim_page(users, ctx.query.get("startIndex"), ctx.query.get("count"))
+
+
+def get_user(ctx: Context) -> dict:
+    user = ctx.store.users.get(ctx.params["id"])
+    if user is None:
+        raise not_found("User not found")
+    return _user_view(user)
+
+
+_GROUPS = "/api/scim/v2/Groups"
+_GROUP = "/api/scim/v2/Groups/{miniUuid}"
+ROUTES = [
+    Route("GET", _GROUPS, list_groups, query=LIST_QUERY, org_only=True),
+    Route("POST", _GROUPS, create_group, body=GROUP_CREATE, org_only=True),
+    Route("GET", _GROUP, get_group, query=GET_QUERY, org_only=True),
+    Route("PUT", _GROUP, replace_group, body=GROUP_REPLACE, org_only=True),
+    Route("PATCH", _GROUP, patch_group, body=GROUP_PATCH, org_only=True),
+    Route("DELETE", _GROUP, delete_group, org_only=True),
+    Route("GET", "/api/scim/v2/Users", list_users, query=USERS_QUERY, org_only=True),
+    Route("GET", "/api/scim/v2/Users/{id}", get_user, org_only=True, uuid_params=("id",)),
+]

@@ -2,7 +2,7 @@
 
 The store also keeps a log of every provider call that changed something, in order, so tests can
 see what the engine asked for (create-before-delete vs delete-before-replace, destroy order).
-The host imports this module by reference (``toy_provider.ToyProvider``), so the directory must
+The host imports this module by reference (``harness_toy.ToyProvider``), so the directory must
 be on the host's ``PYTHONPATH``.
 
 Config: ``toy:storePath`` (where the store lives), ``toy:apiKey`` (secret; must match the store's
@@ -30,6 +30,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 
 #: Fields whose change forces a replacement.
 REPLACE_FIELDS = ("kind",)
@@ -74,6 +75,9 @@ class ToyProvider(ResourceProvider):
             yield data
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        unknown = sorted(k for k, v in news.items() if isinstance(v, Unknown))
+        if unknown:
+            print(f"toy: check {news.get('name')}: unknown {', '.join(unknown)}", file=sys.stderr)
         failures = []
         if not news.get("name"):
             failures.append(CheckFailure("name", "name must not be empty"))

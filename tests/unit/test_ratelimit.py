@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -142,6 +143,53 @@ def test_clients_of_one_key_share_the_budget_across_threads():
 
     assert len(received) == 150
     assert most_in_any_window(received, 60.0) <= 60
+
+
+def test_a_429_with_retry_after_holds_back_every_thread_using_the_key():
+    """Thread A is refused with Retry-After: 30; thread B, asking meanwhile, waits those 30 s too."""
+    b_done = threading.Event()
+
+    class Clock(PerThreadClock):
+        def sleep(self, seconds):
+            if threading.current_thread().name == "A":
+                b_done.wait(timeout=60)  # A's backoff lasts until B has made its request
+            super().sleep(seconds)
+
+    clock = Clock()
+    key = fresh_key()
+    refused = threading.Event()
+    sent_at: dict[str, float] = {}
+
+    def labels(request):
+        if not refused.is_set():
+            refused.set()
+            return (429, {"Retry-After": "30"}, "")
+        return (200, {}, "[]")
+
+    def folders(request):
+        sent_at["B"] = clock.monotonic()
+        return (200, {}, "[]")
+
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.GET, f"{BASE}/api/v1/labels", callback=labels)
+        mock.add_callback(responses.GET, f"{BASE}/api/v1/folders", callback=folders)
+        first = threading.Thread(
+            target=lambda: OmniClient(BASE, key, clock=clock).get("/api/v1/labels"), name="A"
+        )
+        first.start()
+        assert refused.wait(timeout=10)
+        # Poll until A has told the shared limiter about the 429 (it then sleeps until b_done).
+        limiter = limiter_for(BASE, key, 60, clock)
+        deadline = time.monotonic() + 5
+        while limiter._next_free < 30 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        try:
+            OmniClient(BASE, key, clock=clock).get("/api/v1/folders")
+        finally:
+            b_done.set()
+            first.join(timeout=10)
+    # B's own clock had not moved, yet its request waited for the 30 s Omni asked A to wait.
+    assert sent_at["B"] >= 30
 
 
 def test_the_registry_shares_per_instance_and_key_and_never_holds_the_key():

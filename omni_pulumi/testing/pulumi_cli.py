@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,7 +188,7 @@ class UnexpectedChanges(AssertionError):
         super().__init__("expected no changes, but the preview shows:\n" + "\n".join(lines))
 
 
-class OperationFailed(Exception):
+class OperationFailed(RuntimeError):
     """The CLI reported a failed operation. ``result`` holds the steps and diagnostics so far."""
 
     def __init__(self, result: OperationResult, cli_message: str) -> None:
@@ -256,11 +256,14 @@ class _EventRecorder:
             diffs = tuple(sorted(set(known.diffs) | set(diffs)))
         self.steps[meta.urn] = StepRecord(name=name, type=meta.type, op=op, diffs=diffs)
 
-    def result(self, outputs: Mapping[str, Any] | None = None) -> OperationResult:
+    def result(self, outputs: Mapping[str, auto.OutputValue] | None = None) -> OperationResult:
+        outputs = outputs or {}
         return OperationResult(
             kind=self.kind,
             steps=list(self.steps.values()),
-            outputs=dict(outputs or {}),
+            # The test process is trusted with secrets: values plain, names listed.
+            outputs={name: value.value for name, value in outputs.items()},
+            secret_outputs=sorted(name for name, value in outputs.items() if value.secret),
             diagnostics=list(self.diagnostics),
         )
 
@@ -268,9 +271,10 @@ class _EventRecorder:
 # -- the stack ---------------------------------------------------------------------------------
 
 
-def _import_path() -> str:
+def _import_path(first: Sequence[str | os.PathLike[str]]) -> str:
     """This process's import path, for the provider host that must unpickle our providers."""
-    entries = [os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)]
+    entries = [os.fspath(p) for p in first]
+    entries += [os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)]
     entries += os.environ.get("PYTHONPATH", "").split(os.pathsep)
     return os.pathsep.join(p for p in dict.fromkeys(entries) if p)
 
@@ -285,26 +289,30 @@ def _pulumi_command(directory: Path) -> auto.PulumiCommand:
 class CliStack:
     """One stack of an inline program on a throwaway local backend.
 
-    ``config`` and ``secret_config`` take namespaced keys (``omni:baseUrl``); a key without a
-    namespace belongs to the project. ``env`` adds variables for the CLI and the provider host it
-    starts. With ``work_dir`` given, the backend and ``PULUMI_HOME`` go there and survive ``close``.
+    The same interface as :class:`omni_pulumi.testing.harness.HarnessStack`. ``config`` and
+    ``secret_config`` take namespaced keys (``omni:baseUrl``); a key without a namespace belongs to
+    the project. ``env`` adds variables for the CLI and the provider host it starts;
+    ``python_path`` entries go first on the host's ``PYTHONPATH`` (this process's ``sys.path``
+    follows). With ``work_dir`` given, the backend and ``PULUMI_HOME`` go there and outlive
+    ``close``. ``cli`` is the directory of the ``pulumi`` binary (default: :func:`find_pulumi_cli`).
     """
 
     def __init__(
         self,
         program: PulumiProgram,
         *,
-        project: str = "demo",
+        project: str = "project",
         stack: str = "dev",
-        config: Mapping[str, str] | None = None,
-        secret_config: Mapping[str, str] | None = None,
+        config: Mapping[str, Any] | None = None,
+        secret_config: Mapping[str, Any] | None = None,
         env: Mapping[str, str] | None = None,
+        python_path: Sequence[str | os.PathLike[str]] | None = None,
         work_dir: str | os.PathLike[str] | None = None,
         cli: str | os.PathLike[str] | None = None,
     ) -> None:
         self.program = program
         self.project = project
-        self.name = stack
+        self.stack = stack
         if cli is None:
             found = find_pulumi_cli()
             if found.directory is None:
@@ -324,7 +332,7 @@ class CliStack:
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "PATH": os.pathsep.join([str(cli), os.environ.get("PATH", "")]),
             "OMNI_PULUMI_PYTHON": sys.executable,
-            "PYTHONPATH": _import_path(),
+            "PYTHONPATH": _import_path(python_path or ()),
             **(env or {}),
         }
         workspace = auto.LocalWorkspaceOptions(
@@ -337,9 +345,9 @@ class CliStack:
         self._stack = auto.create_or_select_stack(
             stack, project_name=project, program=self._run_program, opts=workspace
         )
-        values = {k: auto.ConfigValue(v) for k, v in (config or {}).items()}
+        values = {k: auto.ConfigValue(_config_text(v)) for k, v in (config or {}).items()}
         for key, value in (secret_config or {}).items():
-            values[key] = auto.ConfigValue(value, secret=True)
+            values[key] = auto.ConfigValue(_config_text(value), secret=True)
         if values:
             self._stack.set_all_config(values)
 
@@ -349,8 +357,11 @@ class CliStack:
 
     # -- configuration
 
-    def set_config(self, key: str, value: str, secret: bool = False) -> None:
-        self._stack.set_config(key, auto.ConfigValue(value, secret=secret))
+    def set_config(self, key: str, value: Any, *, secret: bool = False) -> None:
+        self._stack.set_config(key, auto.ConfigValue(_config_text(value), secret=secret))
+
+    def remove_config(self, key: str) -> None:
+        self._stack.remove_config(key)
 
     # -- operations
 
@@ -365,12 +376,12 @@ class CliStack:
     def up(self) -> OperationResult:
         recorder = _EventRecorder("up")
         done = self._operate(recorder, lambda: self._stack.up(on_event=recorder))
-        return recorder.result(_plain(done.outputs))
+        return recorder.result(done.outputs)
 
     def refresh(self) -> OperationResult:
         recorder = _EventRecorder("refresh")
         self._operate(recorder, lambda: self._stack.refresh(on_event=recorder))
-        return recorder.result(_plain(self._stack.outputs()))
+        return recorder.result(self._stack.outputs())
 
     def destroy(self) -> OperationResult:
         recorder = _EventRecorder("destroy")
@@ -385,16 +396,26 @@ class CliStack:
 
     # -- state
 
-    def state(self) -> dict[str, Any]:
-        """``pulumi stack export``: the deployment as Pulumi stores it, secrets encrypted."""
+    def state(self, *, show_secrets: bool = False) -> dict[str, Any]:
+        """``pulumi stack export`` as printed: ``{"version": 3, "deployment": {...}}``.
+
+        Secrets stay encrypted unless ``show_secrets`` (the Automation API's own
+        ``export_stack`` always decrypts them, so it cannot show what Pulumi stores).
+        """
+        args = ["stack", "export", "--stack", self.stack]
+        if show_secrets:
+            args.append("--show-secrets")
         command = self._stack.workspace.pulumi_command
-        done = command.run(["stack", "export", "--stack", self.name], str(self.work_dir), self.env)
-        return json.loads(done.stdout)["deployment"]
+        return json.loads(command.run(args, str(self.work_dir), self.env).stdout)
+
+    def outputs(self) -> dict[str, Any]:
+        """The stack's current exports, secrets revealed."""
+        return {name: value.value for name, value in self._stack.outputs().items()}
 
     def close(self) -> None:
         """Forget the stack (its resources are not destroyed) and remove what this runner made."""
         try:
-            self._stack.workspace.remove_stack(self.name, force=True)
+            self._stack.workspace.remove_stack(self.stack, force=True)
         except auto_errors.CommandError:
             pass  # Already gone, or the backend went with a removed directory.
         finally:
@@ -408,6 +429,8 @@ class CliStack:
         self.close()
 
 
-def _plain(outputs: Mapping[str, auto.OutputValue]) -> dict[str, Any]:
-    """Stack outputs by name, secrets in the clear: the test process is trusted with them."""
-    return {name: value.value for name, value in outputs.items()}
+def _config_text(value: Any) -> str:
+    """Config goes to the engine as text; booleans the way ``pulumi config set`` writes them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -73,7 +73,7 @@ def test_refresh_sees_out_of_band_change_and_delete_then_destroy(make_stack, toy
     refreshed = stack.refresh()
     assert refreshed.ops_by_name() == {"kept": "update", "gone": "delete"}
     assert dict((s.name, s.diffs) for s in refreshed.steps)["kept"] == ("size",)
-    names = [r["urn"].rsplit("::", 1)[-1] for r in stack.state()["resources"]]
+    names = [r["urn"].rsplit("::", 1)[-1] for r in stack.state()["deployment"]["resources"]]
     assert "gone" not in names
     assert "kept" in names
 
@@ -85,4 +85,4 @@ def test_refresh_sees_out_of_band_change_and_delete_then_destroy(make_stack, toy
     destroyed = stack.destroy()
     assert destroyed.ops_by_name() == {"kept": "delete"}
     assert widgets(toy_store) == {}
-    assert [r["type"] for r in stack.state().get("resources") or []] == []
+    assert [r["type"] for r in stack.state()["deployment"].get("resources") or []] == []

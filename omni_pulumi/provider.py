@@ -13,7 +13,8 @@ What the engine decides, for every resource alike:
   arguments Omni fills in when the program leaves them unset, and never diffs ``adopt_id``;
 * create adopts an existing object when ``adopt_id`` is set, and after an ambiguous POST looks the
   object up by its natural key before trying again, so a retried create never makes a duplicate;
-* read returns an empty id for an object that is gone and carries write-only values over from state;
+* read returns an empty id for an object that is gone and carries write-only values (and settings
+  Omni never returns) over from state;
 * delete treats "not found" as already deleted.
 """
 
@@ -33,13 +34,15 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 from pydantic import ValidationError
 
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniAmbiguousWrite, OmniApiError, OmniError, OmniNotFound
 from omni_pulumi.spec import ArgField, ResourceSpec
 
-#: The value the engine sends during preview for an output that is not known yet.
+#: The value the engine sends during preview for an output that is not known yet. The SDK's host
+#: hands it to check and diff as a ``pulumi.output.Unknown`` (and to other calls as this string).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 #: The adoption marker: the id of an existing Omni object that create takes over instead of creating.
 ADOPT_ID = "adopt_id"
@@ -51,7 +54,7 @@ class OmniResourceError(OmniError):
 
 def is_unknown(value: Any) -> bool:
     """Whether a value, or anything inside it, is still unknown (preview of a dependent resource)."""
-    if value == UNKNOWN:
+    if isinstance(value, Unknown) or value == UNKNOWN:
         return True
     if isinstance(value, dict):
         return any(is_unknown(v) for v in value.values())
@@ -191,8 +194,10 @@ class OmniProvider(ResourceProvider):
         for name in self.spec.outputs:
             if name in observed:
                 outs[name] = observed[name]
-        inputs = {f.name: outs.get(f.name) for f in self.spec.fields()}
-        return ReadResult(id_, outs, inputs)
+        # The program's inputs stay as they were: diffs compare the program with these refreshed
+        # outputs, so drift shows on the next preview, and a computed value Omni reports is never
+        # mistaken for one the program set.
+        return ReadResult(id_, outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args = self._args(news)

@@ -92,8 +92,9 @@ def _number(
     environ: Mapping[str, str],
     default: float,
     *,
-    minimum: float,
     meaning: str,
+    minimum: float,
+    allow_zero: bool = False,
 ) -> float:
     found = _lookup(setting, stack, environ)
     if found is None:
@@ -103,8 +104,9 @@ def _number(
         value = float(text)
     except ValueError:
         raise OmniConfigError(f"{source} must be a number ({meaning}); got {text!r}") from None
-    if not math.isfinite(value) or value < minimum:
-        raise OmniConfigError(f"{source} must be at least {minimum:g} ({meaning}); got {text!r}")
+    if not (math.isfinite(value) and (value >= minimum or (allow_zero and value == 0))):
+        rule = f"0 or at least {minimum:g}" if allow_zero else f"at least {minimum:g}"
+        raise OmniConfigError(f"{source} must be {rule} ({meaning}); got {text!r}")
     return value
 
 
@@ -131,35 +133,32 @@ def settings_from(
         stack,
         environ,
         60,
-        minimum=0,
-        meaning="requests a minute per API key, 0 turns the limit off",
+        meaning="requests a minute per API key; 0 turns the limit off",
+        minimum=1,
+        allow_zero=True,
     )
-    if 0 < rpm < 1:
-        raise OmniConfigError(
-            f"{REQUESTS_PER_MINUTE.names} must be 0 (no limit) or at least 1; got {rpm:g}"
-        )
     return OmniSettings(
         base_url=base_url,
         api_key=key[0] if key else None,
         requests_per_minute=rpm,
         timeout_seconds=_number(
-            TIMEOUT, stack, environ, 30, minimum=1, meaning="seconds to wait for Omni's answer"
+            TIMEOUT, stack, environ, 30, meaning="seconds to wait for Omni's answer", minimum=1
         ),
         max_retry_wait_seconds=_number(
             MAX_RETRY_WAIT,
             stack,
             environ,
             300,
-            minimum=0,
             meaning="total seconds a request may spend waiting between retries",
+            minimum=0,
         ),
         connect_timeout_seconds=_number(
             CONNECT_TIMEOUT,
             stack,
             environ,
             10,
-            minimum=1,
             meaning="seconds to wait for a connection to Omni",
+            minimum=1,
         ),
     )
 

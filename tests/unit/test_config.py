@@ -1,0 +1,173 @@
+"""Where settings come from (stack config, then environment), how strings are read, what's missing."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi.dynamic.config import Config
+
+from omni_pulumi.config import OmniSettings, client_from, settings_from
+from omni_pulumi.errors import OmniConfigError
+
+KEY = "omni_osk_config_test_SECRET"
+
+
+def test_nothing_set_gives_defaults_and_no_instance():
+    settings = settings_from(None, {})
+    assert settings == OmniSettings(
+        base_url=None,
+        api_key=None,
+        requests_per_minute=60,
+        timeout_seconds=30,
+        max_retry_wait_seconds=300,
+        connect_timeout_seconds=10,
+    )
+
+
+def test_stack_config_strings_are_parsed():
+    settings = settings_from(
+        {
+            "omni:baseUrl": "https://acme.omniapp.co/api/",
+            "omni:apiKey": KEY,
+            "omni:requestsPerMinute": "500",
+            "omni:timeoutSeconds": " 45.5 ",
+            "omni:maxRetryWaitSeconds": "0",
+            "omni:connectTimeoutSeconds": "3",
+            "other:setting": "ignored",
+        },
+        {},
+    )
+    assert settings.base_url == "https://acme.omniapp.co"
+    assert settings.api_key == KEY
+    assert settings.requests_per_minute == 500
+    assert settings.timeout_seconds == 45.5
+    assert settings.max_retry_wait_seconds == 0
+    assert settings.connect_timeout_seconds == 3
+
+
+def test_stack_config_wins_over_the_environment():
+    env = {"OMNI_BASE_URL": "https://env.omniapp.co", "OMNI_API_KEY": "env-key"}
+    settings = settings_from({"omni:baseUrl": "https://stack.omniapp.co", "omni:apiKey": KEY}, env)
+    assert (settings.base_url, settings.api_key) == ("https://stack.omniapp.co", KEY)
+
+
+def test_the_environment_serves_where_stack_config_is_absent_or_blank():
+    env = {
+        "OMNI_BASE_URL": "https://env.omniapp.co/",
+        "OMNI_API_KEY": "env-key",
+        "OMNI_REQUESTS_PER_MINUTE": "0",
+        "OMNI_TIMEOUT_SECONDS": "12",
+        "OMNI_MAX_RETRY_WAIT_SECONDS": "60",
+        "OMNI_CONNECT_TIMEOUT_SECONDS": "2",
+    }
+    settings = settings_from({"omni:baseUrl": "  "}, env)
+    assert settings.base_url == "https://env.omniapp.co"
+    assert settings.api_key == "env-key"
+    assert settings.requests_per_minute == 0
+    assert settings.timeout_seconds == 12
+    assert settings.max_retry_wait_seconds == 60
+    assert settings.connect_timeout_seconds == 2
+
+
+def test_omni_api_token_is_the_last_resort_for_the_key():
+    assert settings_from({}, {"OMNI_API_TOKEN": "cli-token"}).api_key == "cli-token"
+    both = {"OMNI_API_KEY": "key", "OMNI_API_TOKEN": "cli-token"}
+    assert settings_from({}, both).api_key == "key"
+
+
+def test_the_process_environment_is_the_default(monkeypatch):
+    monkeypatch.setenv("OMNI_BASE_URL", "https://from-env.omniapp.co")
+    monkeypatch.delenv("OMNI_API_KEY", raising=False)
+    assert settings_from(None).base_url == "https://from-env.omniapp.co"
+
+
+def test_a_pulumi_config_object_works_as_well():
+    config = Config({"omni:baseUrl": "https://acme.omniapp.co", "omni:apiKey": KEY}, "proj")
+    assert settings_from(config, {}).api_key == KEY
+
+
+def test_non_string_values_are_accepted():
+    assert settings_from({"omni:requestsPerMinute": 120}, {}).requests_per_minute == 120
+
+
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        ({"omni:requestsPerMinute": "sixty"}, "omni:requestsPerMinute must be a number"),
+        ({"omni:requestsPerMinute": "-1"}, "omni:requestsPerMinute must be 0 or at least 1"),
+        ({"omni:requestsPerMinute": "0.5"}, "omni:requestsPerMinute must be 0 or at least 1"),
+        ({"omni:timeoutSeconds": "0"}, "omni:timeoutSeconds must be at least 1"),
+        ({"omni:timeoutSeconds": "nan"}, "omni:timeoutSeconds must be at least 1"),
+        ({"omni:maxRetryWaitSeconds": "5m"}, "omni:maxRetryWaitSeconds must be a number"),
+        ({"omni:connectTimeoutSeconds": "inf"}, "omni:connectTimeoutSeconds must be at least 1"),
+    ],
+)
+def test_malformed_numbers_name_the_key_and_the_problem(config, words):
+    with pytest.raises(OmniConfigError) as caught:
+        settings_from(config, {})
+    assert words in str(caught.value)
+    assert repr(next(iter(config.values()))) in str(caught.value)
+
+
+def test_a_malformed_environment_number_names_the_variable():
+    with pytest.raises(OmniConfigError, match="OMNI_TIMEOUT_SECONDS must be a number"):
+        settings_from({}, {"OMNI_TIMEOUT_SECONDS": "soon"})
+
+
+def test_a_bad_base_url_names_where_it_came_from():
+    with pytest.raises(OmniConfigError, match=r"^omni:baseUrl: .*plain http://"):
+        settings_from({"omni:baseUrl": "http://acme.omniapp.co"}, {})
+    with pytest.raises(OmniConfigError, match=r"^OMNI_BASE_URL: .*no scheme"):
+        settings_from({}, {"OMNI_BASE_URL": "acme.omniapp.co"})
+
+
+def test_repr_hides_the_key():
+    settings = settings_from({"omni:apiKey": KEY, "omni:baseUrl": "https://a.omniapp.co"}, {})
+    assert KEY not in repr(settings)
+    assert KEY not in str(settings)
+    assert "api_key='***'" in repr(settings)
+    assert "api_key=None" in repr(settings_from({}, {}))
+
+
+def test_a_missing_base_url_names_both_ways_to_set_it():
+    with pytest.raises(OmniConfigError) as caught:
+        client_from(settings_from({"omni:apiKey": KEY}, {}))
+    message = str(caught.value)
+    assert "pulumi config set omni:baseUrl https://<instance>.omniapp.co" in message
+    assert "OMNI_BASE_URL" in message
+
+
+def test_a_missing_key_names_both_ways_to_set_it():
+    with pytest.raises(OmniConfigError) as caught:
+        client_from(settings_from({"omni:baseUrl": "https://acme.omniapp.co"}, {}))
+    message = str(caught.value)
+    assert "pulumi config set --secret omni:apiKey" in message
+    assert "OMNI_API_KEY" in message
+
+
+def test_equal_settings_share_one_client():
+    stack = {"omni:baseUrl": "https://cache.omniapp.co", "omni:apiKey": KEY}
+    first = client_from(settings_from(stack, {}))
+    again = client_from(settings_from({**stack, "omni:baseUrl": "https://cache.omniapp.co/"}, {}))
+    assert again is first
+    assert client_from(settings_from({**stack, "omni:apiKey": "other"}, {})) is not first
+    assert client_from(settings_from({**stack, "omni:timeoutSeconds": "5"}, {})) is not first
+
+
+def test_the_client_follows_the_settings():
+    client = client_from(
+        settings_from(
+            {
+                "omni:baseUrl": "https://follow.omniapp.co/api",
+                "omni:apiKey": KEY,
+                "omni:requestsPerMinute": "0",
+                "omni:timeoutSeconds": "7",
+                "omni:connectTimeoutSeconds": "2",
+                "omni:maxRetryWaitSeconds": "9",
+            },
+            {},
+        )
+    )
+    assert client.base_url == "https://follow.omniapp.co"
+    assert client._limiter is None
+    assert client._timeout == (2, 7)
+    assert client._max_retry_wait == 9

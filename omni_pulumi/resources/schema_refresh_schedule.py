@@ -1,0 +1,175 @@
+"""SchemaRefreshSchedule: when Omni refreshes a connection's schema model.
+
+A schedule lives under its connection (``/api/v1/connections/{id}/schedules/{scheduleId}``), so the
+Pulumi id is ``<connection_id>/<schedule_id>``. Omni validates the cron and the time zone only when
+the request arrives; check validates both so ``pulumi preview`` names the mistake first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
+
+import pulumi
+from pydantic import Field
+
+from omni_pulumi.client import OmniClient, quote_segment
+from omni_pulumi.errors import OmniNotFound
+from omni_pulumi.resource import OmniResource, given
+from omni_pulumi.resources._composite_id import join_id, split_id
+from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
+from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
+
+UUID = r"^[0-9a-fA-F-]{36}$"
+ID_FORM = "<connection_id>/<schedule_id>"
+
+
+class SchemaRefreshScheduleArgs(OmniArgs):
+    connection_id: Annotated[
+        str,
+        Field(pattern=UUID),
+        Arg(
+            hint="pass a Connection's `id` (a uuid)",
+            doc="The connection whose schema is refreshed. A change replaces the schedule.",
+        ),
+    ]
+    schedule: Annotated[
+        str,
+        Arg(
+            updatable=True,
+            hint="use a 6-field AWS cron such as '0 9 * * ? *'",
+            doc="A 6-field AWS EventBridge cron: `minute hour day-of-month month day-of-week "
+            "year`, with `?` in one of the day fields, e.g. `0 9 * * ? *` (09:00 every day).",
+        ),
+    ]
+    timezone: Annotated[
+        str,
+        Arg(
+            updatable=True,
+            hint="use an IANA time zone such as 'UTC' or 'Europe/Paris'",
+            doc="The IANA time zone the cron is read in, e.g. `UTC` or `America/New_York`.",
+        ),
+    ]
+    hard_refresh: Annotated[
+        bool,
+        Arg(
+            updatable=True,
+            doc="Discard and rebuild the schema model on each run. Unset (false): a soft refresh "
+            "that merges newly generated views into the existing model.",
+        ),
+    ] = False
+
+
+def _path(connection_id: str, schedule_id: str | None = None) -> str:
+    path = f"/api/v1/connections/{quote_segment(connection_id)}/schedules"
+    return f"{path}/{quote_segment(schedule_id)}" if schedule_id else path
+
+
+def _body(args: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "schedule": args["schedule"],
+        "timezone": args["timezone"],
+        "hardRefresh": bool(args.get("hard_refresh")),
+    }
+
+
+def _observed(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "connection_id": record["connectionId"],
+        "schedule": record["schedule"],
+        "timezone": record["timezone"],
+        "hard_refresh": bool(record.get("hardRefresh", False)),
+        "schedule_id": record["scheduleId"],
+        "description": record.get("description"),
+        "disabled_at": record.get("disabledAt"),
+    }
+
+
+class SchemaRefreshScheduleSpec(ResourceSpec):
+    type_name = "SchemaRefreshSchedule"
+    args_model = SchemaRefreshScheduleArgs
+    id_doc = f"`{ID_FORM}`"
+    outputs = {
+        "schedule_id": Output("Omni's id of the schedule (a uuid)."),
+        "description": Output("Omni's human-readable description of the schedule."),
+        "disabled_at": Output(
+            "When Omni disabled the schedule (ISO 8601), or null while it is active."
+        ),
+    }
+    notes = (
+        "Several schedules may exist per connection; Omni gives them no name, so a create whose "
+        "answer was lost is matched to an existing schedule with the same cron, time zone and "
+        "refresh kind. Omni may disable a schedule on its own (`disabled_at`); the API cannot "
+        "enable it again, so delete and recreate it (`pulumi up --replace`). Every call needs the "
+        "Connection Admin role on the connection."
+    )
+
+    def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
+        if "schedule" not in unknown and args.get("schedule") is not None:
+            reason = validate_aws_cron(args["schedule"])
+            if reason:
+                yield "schedule", reason
+        if "timezone" not in unknown and args.get("timezone") is not None:
+            reason = validate_timezone(args["timezone"])
+            if reason:
+                yield "timezone", reason
+
+    def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        made = client.post(_path(args["connection_id"]), json=_body(args))
+        return join_id(args["connection_id"], made["scheduleId"]), _observed(made)
+
+    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
+        connection_id, schedule_id = split_id(id_, self.type_name, ID_FORM)
+        try:
+            return _observed(client.get(_path(connection_id, schedule_id)))
+        except OmniNotFound:
+            return None
+
+    def update(
+        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        connection_id, schedule_id = split_id(id_, self.type_name, ID_FORM)
+        return _observed(client.put(_path(connection_id, schedule_id), json=_body(news)))
+
+    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
+        connection_id, schedule_id = split_id(id_, self.type_name, ID_FORM)
+        client.delete(_path(connection_id, schedule_id))
+
+    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
+        listing = client.get(_path(args["connection_id"])) or {}
+        wanted = _body(args)
+        same = [
+            record
+            for record in listing.get("schedules") or []
+            if {key: record.get(key) for key in wanted} == wanted
+        ]
+        if not same:
+            return None
+        newest = max(same, key=lambda record: record.get("createdAt") or "")
+        return join_id(args["connection_id"], newest["scheduleId"])
+
+
+class SchemaRefreshSchedule(OmniResource, spec=SchemaRefreshScheduleSpec):
+    """A schema refresh schedule of an Omni connection. ``adopt_id`` is
+    ``<connection_id>/<schedule_id>``."""
+
+    connection_id: pulumi.Output[str]
+    schedule: pulumi.Output[str]
+    timezone: pulumi.Output[str]
+    hard_refresh: pulumi.Output[bool]
+    schedule_id: pulumi.Output[str]
+    description: pulumi.Output[str]
+    disabled_at: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        connection_id: pulumi.Input[str],
+        schedule: pulumi.Input[str],
+        timezone: pulumi.Input[str],
+        hard_refresh: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)

@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import harness_toy
 import pytest
 
 from omni_pulumi.testing.fixtures import harness_stack_factory  # noqa: F401
 from omni_pulumi.testing.harness import HarnessStack
 
 HERE = Path(__file__).resolve().parent
-API_KEY = "toy-key-1"
+API_KEY = harness_toy.API_KEY
 
 
 @pytest.fixture
 def toy_store(tmp_path: Path) -> Path:
-    import harness_toy
-
     return harness_toy.new_store(tmp_path / "toy-store.json", API_KEY)
 
 

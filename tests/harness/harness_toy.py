@@ -32,6 +32,8 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
+#: The key the tests' stores accept (not a secret: a toy's).
+API_KEY = "toy-key-1"
 #: Fields whose change forces a replacement.
 REPLACE_FIELDS = ("kind",)
 FIELDS = ("name", "kind", "size", "password", "owner", "dbr")
@@ -66,6 +68,8 @@ class ToyProvider(ResourceProvider):
         self.path = req.config.get("toy:storePath")
         self.api_key = req.config.get("toy:apiKey")
         print(f"toy: configured with store {self.path}", file=sys.stderr)
+        if req.config.get("toy:limit") is not None:
+            print(f"toy: limit {req.config.get('toy:limit')!r}", file=sys.stderr)
 
     @contextmanager
     def _store(self):

@@ -1,0 +1,376 @@
+"""Model: what Omni receives and what Pulumi keeps, from create to the destroy Omni cannot do."""
+
+from __future__ import annotations
+
+import pytest
+from responses import matchers
+
+from omni_pulumi.clock import FakeClock
+from omni_pulumi.errors import OmniError
+from omni_pulumi.provider import OmniResourceError
+from omni_pulumi.resources._jobs import JobWait
+from omni_pulumi.resources.model import ModelSpec
+from tests.unit.conftest import BASE_URL, configured
+
+MODELS = f"{BASE_URL}/api/v1/models"
+CONN = "11111111-1111-1111-1111-111111111111"
+MODEL = "22222222-2222-2222-2222-222222222222"
+BASE = "33333333-3333-3333-3333-333333333333"
+JOB = "44444444-4444-4444-4444-444444444444"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def provider(clock):
+    spec = ModelSpec()
+    spec.refresh_wait = JobWait(interval=3.0, timeout=60.0, clock=clock)
+    return configured(spec)
+
+
+def checked(provider, **news):
+    result = provider.check({}, news)
+    assert result.failures == [], [f.reason for f in result.failures]
+    return result.inputs
+
+
+def record(**overrides):
+    return {
+        "id": MODEL,
+        "connectionId": CONN,
+        "modelKind": "SCHEMA",
+        "name": "warehouse",
+        "baseModelId": None,
+        "createdAt": "2026-07-22T00:00:00Z",
+        "updatedAt": "2026-07-22T00:00:00Z",
+        "deletedAt": None,
+        **overrides,
+    }
+
+
+def listed(api, *records):
+    api.get(
+        MODELS,
+        match=[matchers.query_param_matcher({"modelId": MODEL, "includeDeleted": "true"})],
+        json={"records": list(records), "pageInfo": {"hasNextPage": False, "nextCursor": None}},
+    )
+
+
+# -- create ----------------------------------------------------------------------------------------
+
+
+def test_create_shared_model_sends_every_setting_in_omnis_spelling(api, provider):
+    inputs = checked(
+        provider,
+        connection_id=CONN,
+        model_kind="SHARED_EXTENSION",
+        model_name="sales",
+        base_model_id=BASE,
+        access_grants=[{"name": "region", "access_boostable": True, "allowed_values": ["eu"]}],
+        allow_as_workbook_base=True,
+        uses_isolated_branches=True,
+    )
+    api.post(
+        MODELS,
+        match=[
+            matchers.json_params_matcher(
+                {
+                    "connectionId": CONN,
+                    "modelKind": "SHARED_EXTENSION",
+                    "modelName": "sales",
+                    "baseModelId": BASE,
+                    "accessGrants": [
+                        {"name": "region", "accessBoostable": True, "allowedValues": ["eu"]}
+                    ],
+                    "allowAsWorkbookBase": True,
+                    "usesIsolatedBranches": True,
+                }
+            )
+        ],
+        json={
+            "success": True,
+            "model": {"id": MODEL, "modelKind": "SHARED_EXTENSION", "name": "sales"},
+        },
+    )
+    result = provider.create(inputs)
+    assert result.id == MODEL
+    assert result.outs["model_name"] == "sales"
+    assert result.outs["access_grants"][0]["allowed_values"] == ["eu"]
+
+
+def test_create_reads_the_id_from_either_answer_shape(api, provider):
+    inputs = checked(provider, connection_id=CONN)
+    api.post(MODELS, json={"id": MODEL, "modelKind": "SCHEMA", "name": "warehouse"})
+    result = provider.create(inputs)
+    assert result.id == MODEL
+    # The program left the name to Omni: Pulumi keeps the name Omni gave.
+    assert result.outs["model_name"] == "warehouse"
+
+
+def test_schema_refresh_runs_after_create_and_is_awaited(api, provider, clock):
+    inputs = checked(provider, connection_id=CONN, model_name="warehouse", refresh_schema=True)
+    api.post(MODELS, json={"success": True, "model": {"id": MODEL, "name": "warehouse"}})
+    api.post(
+        f"{MODELS}/{MODEL}/refresh",
+        match=[matchers.query_param_matcher({"hard_refresh": "true"})],
+        json={"jobId": JOB, "modelId": MODEL, "status": "running"},
+    )
+    status = f"{BASE_URL}/api/v1/jobs/{JOB}/status"
+    api.get(status, json={"job_id": JOB, "job_type": "REFRESH_SCHEMA", "status": "IN_PROGRESS"})
+    api.get(status, json={"job_id": JOB, "job_type": "REFRESH_SCHEMA", "status": "IN_PROGRESS"})
+    api.get(status, json={"job_id": JOB, "job_type": "REFRESH_SCHEMA", "status": "COMPLETED"})
+    assert provider.create(inputs).id == MODEL
+    assert clock.sleeps == [3.0, 3.0]
+
+
+def test_soft_refresh_is_passed_explicitly(api, provider):
+    inputs = checked(
+        provider, connection_id=CONN, model_name="w", refresh_schema=True, hard_refresh=False
+    )
+    api.post(MODELS, json={"model": {"id": MODEL, "name": "w"}})
+    api.post(
+        f"{MODELS}/{MODEL}/refresh",
+        match=[matchers.query_param_matcher({"hard_refresh": "false"})],
+        json={"jobId": JOB, "modelId": MODEL, "status": "completed"},
+    )
+    assert provider.create(inputs).id == MODEL
+
+
+def test_failed_refresh_fails_the_create_naming_the_model_to_adopt(api, provider):
+    inputs = checked(provider, connection_id=CONN, model_name="warehouse", refresh_schema=True)
+    api.post(MODELS, json={"model": {"id": MODEL, "name": "warehouse"}})
+    api.post(f"{MODELS}/{MODEL}/refresh", json={"jobId": JOB, "status": "running"})
+    api.get(f"{BASE_URL}/api/v1/jobs/{JOB}/status", json={"job_id": JOB, "status": "FAILED"})
+    with pytest.raises(OmniError) as err:
+        provider.create(inputs)
+    message = str(err.value)
+    assert "schema refresh of Model 'warehouse'" in message
+    assert "failed" in message
+    assert f"adopt_id={MODEL!r}" in message
+
+
+def test_refresh_that_outlasts_the_bound_fails_without_real_waiting(api, provider, clock):
+    inputs = checked(provider, connection_id=CONN, model_name="w", refresh_schema=True)
+    api.post(MODELS, json={"model": {"id": MODEL, "name": "w"}})
+    api.post(f"{MODELS}/{MODEL}/refresh", json={"jobId": JOB, "status": "running"})
+    api.get(f"{BASE_URL}/api/v1/jobs/{JOB}/status", json={"status": "IN_PROGRESS"})
+    with pytest.raises(OmniError, match="still IN_PROGRESS after 60 s"):
+        provider.create(inputs)
+    assert sum(clock.sleeps) == pytest.approx(60.0)
+
+
+def test_second_schema_model_on_a_connection_names_the_one_to_adopt(api, provider):
+    inputs = checked(provider, connection_id=CONN, model_name="again")
+    api.post(MODELS, status=400, json={"detail": "Schema model already exists for the connection"})
+    api.get(
+        MODELS,
+        match=[
+            matchers.query_param_matcher(
+                {"connectionId": CONN, "modelKind": "SCHEMA", "pageSize": "100"}
+            )
+        ],
+        json={"records": [record()], "pageInfo": {"hasNextPage": False}},
+    )
+    with pytest.raises(OmniResourceError) as err:
+        provider.create(inputs)
+    message = str(err.value)
+    assert "Schema model already exists for the connection" in message
+    assert f"adopt_id={MODEL!r}" in message
+
+
+# -- check -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("news", "prop", "words"),
+    [
+        ({"model_kind": "QUERY"}, "base_model_id", "required for QUERY"),
+        ({"model_kind": "BRANCH"}, "base_model_id", "required for BRANCH"),
+        ({"base_model_id": BASE}, "base_model_id", "SCHEMA model has no base"),
+        ({"model_kind": "SHARED", "refresh_schema": True}, "refresh_schema", "only SCHEMA"),
+        (
+            {"model_kind": "SHARED", "uses_isolated_branches": True},
+            "uses_isolated_branches",
+            "SHARED_EXTENSION",
+        ),
+        ({"model_kind": "TOPIC"}, "model_kind", "use SCHEMA, SHARED"),
+        ({"connection_id": "conn"}, "connection_id", "pass a Connection's `id`"),
+    ],
+)
+def test_check_refuses_naming_the_argument_and_the_fix(provider, news, prop, words):
+    result = provider.check({}, {"connection_id": CONN, **news})
+    assert [f.property for f in result.failures] == [prop]
+    assert f"Model.{prop}" in result.failures[0].reason
+    assert words in result.failures[0].reason
+
+
+def test_check_waits_for_unknown_kind_during_preview(provider):
+    from omni_pulumi.provider import UNKNOWN
+
+    result = provider.check({}, {"connection_id": CONN, "model_kind": UNKNOWN})
+    assert result.failures == []
+
+
+# -- diff ------------------------------------------------------------------------------------------
+
+ALL = {
+    "connection_id": CONN,
+    "model_kind": "SHARED_EXTENSION",
+    "model_name": "sales",
+    "base_model_id": BASE,
+    "access_grants": [{"name": "region", "access_boostable": True}],
+    "allow_as_workbook_base": True,
+    "uses_isolated_branches": False,
+}
+
+
+def test_no_diff_after_create_with_every_argument_set(api, provider):
+    inputs = checked(provider, **ALL)
+    api.post(MODELS, json={"model": {"id": MODEL, "name": "sales"}})
+    outs = provider.create(inputs).outs
+    diff = provider.diff(MODEL, outs, checked(provider, **ALL))
+    assert diff.changes is False
+    assert diff.replaces == []
+
+
+@pytest.mark.parametrize(
+    ("change", "replaces"),
+    [
+        ({"model_name": "renamed"}, []),
+        ({"refresh_schema": False}, []),
+        ({"hard_refresh": False}, []),
+        ({"connection_id": BASE}, ["connection_id"]),
+        ({"model_kind": "SHARED", "refresh_schema": False}, ["model_kind"]),
+        ({"access_grants": []}, ["access_grants"]),
+        ({"allow_as_workbook_base": False}, ["allow_as_workbook_base"]),
+    ],
+)
+def test_only_the_name_and_local_flags_update_in_place(provider, change, replaces):
+    olds = checked(
+        provider,
+        connection_id=CONN,
+        model_name="w",
+        refresh_schema=True,
+        access_grants=[{"name": "g"}],
+        allow_as_workbook_base=True,
+    )
+    news = checked(provider, **{**olds, **change, "adopt_id": None})
+    diff = provider.diff(MODEL, olds, news)
+    assert diff.changes is True
+    assert diff.replaces == replaces
+
+
+# -- update ----------------------------------------------------------------------------------------
+
+
+def test_rename_is_a_patch_of_the_name_only(api, provider):
+    olds = checked(provider, connection_id=CONN, model_name="old")
+    news = checked(provider, connection_id=CONN, model_name="new")
+    api.patch(
+        f"{MODELS}/{MODEL}",
+        match=[matchers.json_params_matcher({"name": "new"})],
+        json={"success": True, "model": {"id": MODEL, "name": "new"}},
+    )
+    assert provider.update(MODEL, olds, news).outs["model_name"] == "new"
+
+
+def test_changing_the_refresh_flags_calls_nothing(api, provider):
+    olds = checked(provider, connection_id=CONN, model_name="w", refresh_schema=True)
+    news = checked(
+        provider, connection_id=CONN, model_name="w", refresh_schema=False, hard_refresh=False
+    )
+    outs = provider.update(MODEL, olds, news).outs
+    assert len(api.calls) == 0
+    assert outs["refresh_schema"] is False and outs["hard_refresh"] is False
+
+
+# -- read ------------------------------------------------------------------------------------------
+
+
+def test_read_keeps_what_omni_never_returns(api, provider):
+    state = {**checked(provider, **ALL), "model_name": "sales"}
+    listed(api, record(modelKind="SHARED_EXTENSION", name="renamed in omni", baseModelId=BASE))
+    result = provider.read(MODEL, state)
+    assert result.id == MODEL
+    assert result.outs["model_name"] == "renamed in omni"
+    assert result.outs["access_grants"] == state["access_grants"]
+    assert result.outs["allow_as_workbook_base"] is True
+
+
+@pytest.mark.parametrize("records", [[], [record(deletedAt="2026-07-23T00:00:00Z")]])
+def test_model_deleted_outside_pulumi_reads_as_gone(api, provider, records):
+    listed(api, *records)
+    assert provider.read(MODEL, checked(provider, connection_id=CONN)).id == ""
+
+
+# -- delete ----------------------------------------------------------------------------------------
+
+
+def test_destroy_leaves_the_model_in_omni_and_says_so(api, provider, capsys):
+    provider.delete(MODEL, {**checked(provider, connection_id=CONN), "model_name": "warehouse"})
+    assert len(api.calls) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert MODEL in err and "'warehouse'" in err and "cannot delete models" in err
+
+
+# -- adoption --------------------------------------------------------------------------------------
+
+
+def test_adopt_renames_without_creating(api, provider, capsys):
+    inputs = checked(provider, connection_id=CONN, model_name="wanted", adopt_id=MODEL)
+    listed(api, record(name="current"))
+    api.patch(
+        f"{MODELS}/{MODEL}",
+        match=[matchers.json_params_matcher({"name": "wanted"})],
+        json={"model": {"id": MODEL, "name": "wanted"}},
+    )
+    result = provider.create(inputs)
+    assert result.id == MODEL
+    assert result.outs["model_name"] == "wanted"
+    assert not [c for c in api.calls if c.request.method == "POST"]
+    assert "adopted existing Model" in capsys.readouterr().err
+
+
+def test_adopt_refuses_a_different_replace_only_setting(api, provider):
+    inputs = checked(provider, connection_id=CONN, model_name="w", adopt_id=MODEL)
+    listed(api, record(connectionId=BASE))
+    with pytest.raises(OmniResourceError) as err:
+        provider.create(inputs)
+    message = str(err.value)
+    assert "`connection_id`" in message and repr(BASE) in message and repr(CONN) in message
+
+
+def test_adopt_of_a_missing_model_names_kind_and_id(api, provider):
+    inputs = checked(provider, connection_id=CONN, adopt_id=MODEL)
+    listed(api)
+    with pytest.raises(
+        OmniResourceError, match=f"Omni has no such Model.*{MODEL}|{MODEL}.*Omni has no such Model"
+    ):
+        provider.create(inputs)
+
+
+# -- find_existing ---------------------------------------------------------------------------------
+
+
+def test_find_existing_matches_connection_kind_and_name(api, provider):
+    api.get(
+        MODELS,
+        match=[
+            matchers.query_param_matcher(
+                {"connectionId": CONN, "modelKind": "SHARED", "name": "sales", "pageSize": "100"}
+            )
+        ],
+        json={
+            "records": [
+                record(id="x", modelKind="SHARED", name="sales", deletedAt="2026-01-01"),
+                record(modelKind="SHARED", name="sales"),
+            ],
+            "pageInfo": {"hasNextPage": False},
+        },
+    )
+    args = {"connection_id": CONN, "model_kind": "SHARED", "model_name": "sales"}
+    assert ModelSpec().find_existing(provider._client(), args) == MODEL

@@ -33,14 +33,16 @@ def test_engine_cannot_import_a_dynamic_resource(make_stack, toy_store):
         toy.Widget("adopted", label="by hand", opts=pulumi.ResourceOptions(import_="made-by-hand"))
 
     stack = make_stack(program)
-    with pytest.raises(OperationFailed) as failed:
-        stack.up()
-    result = failed.value.result
-    assert result.ops_by_name() == {"adopted": "import"}
-    # The provider host's Read got no state, so it found no pickled provider to call.
-    assert any("in Read" in line for line in result.diagnostics), result.diagnostics
-    assert any("KeyError: '__provider'" in line for line in result.diagnostics)
-    assert "'__provider'" in str(failed.value)
+    # Preview already reads the object to import, so a pull request's `pulumi preview` fails too.
+    for operation in (stack.preview, stack.up):
+        with pytest.raises(OperationFailed) as failed:
+            operation()
+        result = failed.value.result
+        assert result.ops_by_name() == {"adopted": "import"}
+        # The provider host's Read got no state, so it found no pickled provider to call.
+        assert any("in Read" in line for line in result.diagnostics), result.diagnostics
+        assert any("KeyError: '__provider'" in line for line in result.diagnostics)
+        assert "'__provider'" in str(failed.value)
     assert not toy_store.exists()
     resources = stack.state()["deployment"].get("resources") or []
     assert not [r for r in resources if r["urn"].endswith("::adopted")]

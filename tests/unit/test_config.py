@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pulumi.dynamic.config import Config
 
@@ -171,3 +173,20 @@ def test_the_client_follows_the_settings():
     assert client._limiter is None
     assert client._timeout == (2, 7)
     assert client._max_retry_wait == 9
+
+
+def test_the_configuration_page_names_every_setting_and_its_default():
+    from omni_pulumi.config import SETTINGS
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    defaults = settings_from({}, {})
+    rows = {line.split("|")[1]: line for line in page.splitlines() if line.startswith("| `omni:")}
+    assert len(rows) == len(SETTINGS)
+    for setting in SETTINGS:
+        row = next(r for k, r in rows.items() if f"`{setting.key}`" in k)
+        for variable in setting.env:
+            assert f"`{variable}`" in row
+    assert f"| `{defaults.requests_per_minute:g}` |" in rows[" `omni:requestsPerMinute` "]
+    assert f"| `{defaults.timeout_seconds:g}` |" in rows[" `omni:timeoutSeconds` "]
+    assert f"| `{defaults.max_retry_wait_seconds:g}` |" in rows[" `omni:maxRetryWaitSeconds` "]
+    assert f"| `{defaults.connect_timeout_seconds:g}` |" in rows[" `omni:connectTimeoutSeconds` "]

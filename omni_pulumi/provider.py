@@ -203,7 +203,10 @@ class OmniProvider(ResourceProvider):
         args = self._args(news)
         state = {k: v for k, v in olds.items() if not k.startswith("__")}
         computed = self._call("update", args, id_, lambda c: self.spec.update(c, id_, state, args))
-        previous = {name: state.get(name) for name in self.spec.outputs}
+        # What Omni filled in earlier (outputs, computed arguments left unset) stays known unless
+        # the update reports a new value: an update that sends nothing must not forget it.
+        kept = [*self.spec.outputs, *(f.name for f in self.spec.fields() if f.arg.computed)]
+        previous = {name: state.get(name) for name in kept}
         return UpdateResult(self._outputs(args, {**previous, **(computed or {})}, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import harness_toy
 import pytest
 
-from omni_pulumi.testing.fixtures import harness_stack_factory  # noqa: F401
+from omni_pulumi.testing.fixtures import harness_stack_factory, omni_stack_factory  # noqa: F401
 from omni_pulumi.testing.harness import HarnessStack
 
 HERE = Path(__file__).resolve().parent

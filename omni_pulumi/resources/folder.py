@@ -124,7 +124,10 @@ class FolderSpec(ResourceSpec):
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         parent_path = None
         if args.get("parent_folder_id"):
-            parent = self.read(client, args["parent_folder_id"], {"scope": args.get("scope")})
+            # Only the parent's path is needed, not its own parent: a known (unset) parent id
+            # keeps read from looking that up.
+            known = {"scope": args.get("scope"), "parent_folder_id": None}
+            parent = self.read(client, args["parent_folder_id"], known)
             parent_path = parent and parent["path"]
         found = self._find(
             client,
@@ -141,11 +144,12 @@ class FolderSpec(ResourceSpec):
         The list has no id filter, so try the recorded path first (one page), then every folder of
         each scope (a rename or move outside Pulumi changes the path).
         """
-        scopes = [state["scope"]] if state.get("scope") else ["organization", "restricted"]
-        for scope in scopes:
-            for record in self._listing(client, scope, state, state.get("path")):
-                if match(record):
-                    return record, scope
+        if state.get("path"):
+            scopes = [state["scope"]] if state.get("scope") else ["organization", "restricted"]
+            for scope in scopes:
+                for record in self._listing(client, scope, state, state["path"]):
+                    if match(record):
+                        return record, scope
         for scope in ("organization", "restricted"):
             for record in self._listing(client, scope, state, None):
                 if match(record):

@@ -1,0 +1,309 @@
+"""Folder: no GET by id (reads list by path and match the id), rename in place, guarded delete."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import responses
+from conftest import API_KEY, BASE_URL, configured
+from omni_steps import PICKLED, check, create, sent, update
+
+from omni_pulumi.provider import OmniResourceError
+from omni_pulumi.resources.folder import FolderSpec
+
+FOLDERS = f"{BASE_URL}/api/v1/folders"
+FOLDER = "11111111-1111-1111-1111-111111111111"
+PARENT = "22222222-2222-2222-2222-222222222222"
+OTHER = "33333333-3333-3333-3333-333333333333"
+OWNER = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
+
+
+def record(id_: str, name: str, path: str) -> dict:
+    """A folder as Omni lists it (no scope, no parent id)."""
+    url = f"https://acme.omniapp.co/f{path}"
+    return {"id": id_, "name": name, "path": path, "ownerId": OWNER, "url": url}
+
+
+def page(*records: dict) -> dict:
+    return {"records": list(records), "pageInfo": {"hasNextPage": False, "nextCursor": None}}
+
+
+NOT_FOUND = {"detail": "Folder not found", "status": 404}
+
+
+@pytest.fixture
+def provider():
+    return configured(FolderSpec())
+
+
+@pytest.fixture
+def finance(api, provider):
+    """A root folder created by Pulumi (Omni chose scope and owner), the requests log cleared."""
+    made = {**record(FOLDER, "Finance", "/finance"), "scope": "organization"}
+    api.add(responses.POST, FOLDERS, json=made, status=201)
+    id_, outs = create(provider, name="Finance")
+    api.calls.reset()
+    return id_, outs
+
+
+def test_create_posts_only_the_given_settings_and_records_what_omni_chose(api, provider):
+    made = {**record(FOLDER, "Reports", "/finance/reports"), "scope": "organization"}
+    api.add(responses.POST, FOLDERS, json=made, status=201)
+
+    id_, outs = create(provider, name="Reports", parent_folder_id=PARENT)
+
+    assert sent(api) == [("POST", "/api/v1/folders", {"name": "Reports", "parentFolderId": PARENT})]
+    assert id_ == FOLDER
+    assert outs == {
+        "name": "Reports",
+        "parent_folder_id": PARENT,
+        "scope": "organization",
+        "user_id": OWNER,
+        "force_destroy": False,
+        "path": "/finance/reports",
+        "adopt_id": None,
+        "__provider": PICKLED,
+    }
+
+
+def test_read_lists_by_the_recorded_path_and_matches_the_id(api, provider, finance):
+    id_, outs = finance
+    api.add(
+        responses.GET,
+        FOLDERS,
+        json=page(record(OTHER, "Finance", "/finance"), record(FOLDER, "Finance", "/finance")),
+    )
+
+    result = provider.read(id_, outs)
+
+    assert sent(api) == [
+        ("GET", "/api/v1/folders?pageSize=100&path=/finance&scope=organization", None)
+    ]
+    assert result.id == FOLDER
+    assert result.outs == {k: v for k, v in outs.items() if k != "__provider"}
+
+
+def test_read_after_a_rename_outside_pulumi_falls_back_to_a_full_scan(api, provider, finance):
+    id_, outs = finance
+    api.add(responses.GET, FOLDERS, json=NOT_FOUND, status=404)  # the old path is gone
+    api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Money", "/money")))
+
+    result = provider.read(id_, outs)
+
+    assert [p for _, p, _ in sent(api)] == [
+        "/api/v1/folders?pageSize=100&path=/finance&scope=organization",
+        "/api/v1/folders?pageSize=100&scope=organization",
+    ]
+    assert (result.id, result.outs["name"], result.outs["path"]) == (FOLDER, "Money", "/money")
+    diff = provider.diff(id_, result.outs, check(provider, name="Finance"))
+    assert (diff.changes, diff.replaces) == (True, [])  # the program's name is written back
+
+
+def test_read_of_a_folder_deleted_outside_pulumi_returns_an_empty_id(api, provider, finance):
+    id_, outs = finance
+    api.add(responses.GET, FOLDERS, json=NOT_FOUND, status=404)
+    api.add(responses.GET, FOLDERS, json=page(record(OTHER, "Other", "/other")))
+
+    result = provider.read(id_, outs)
+
+    assert result.id == ""
+    # Restricted folders are listed per owner: the scan asks for the recorded owner's.
+    assert sent(api)[-1][1] == f"/api/v1/folders?ownerId={OWNER}&pageSize=100&scope=restricted"
+
+
+def test_rename_is_a_patch_of_the_name(api, provider, finance):
+    id_, outs = finance
+    api.add(
+        responses.PATCH,
+        f"{FOLDERS}/{FOLDER}",
+        json={"id": FOLDER, "name": "Money", "path": "money"},
+    )
+    api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Money", "/money")))
+
+    replaces, outs = update(provider, id_, outs, name="Money")
+
+    assert replaces == []
+    assert sent(api)[0] == ("PATCH", f"/api/v1/folders/{FOLDER}", {"name": "Money"})
+    assert [m for m, _, _ in sent(api)] == ["PATCH", "GET"]
+    assert (outs["name"], outs["path"]) == ("Money", "/money")  # the full path, read back
+    assert (outs["scope"], outs["user_id"]) == ("organization", OWNER)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"parent_folder_id": PARENT}, "parent_folder_id"),
+        ({"scope": "restricted"}, "scope"),
+        ({"user_id": "bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb"}, "user_id"),
+    ],
+)
+def test_moving_or_changing_scope_or_owner_replaces_the_folder(provider, finance, change, field):
+    id_, outs = finance
+
+    diff = provider.diff(id_, outs, check(provider, outs, name="Finance", **change))
+
+    assert diff.changes is True
+    assert diff.replaces == [field]
+    assert diff.delete_before_replace is False
+
+
+def test_stating_the_scope_omni_chose_is_no_change(provider, finance):
+    id_, outs = finance
+
+    diff = provider.diff(
+        id_, outs, check(provider, outs, name="Finance", scope="organization", user_id=OWNER)
+    )
+
+    assert diff.changes is False
+
+
+def test_force_destroy_lives_in_the_stack_and_survives_in_state(api, provider, finance):
+    id_, outs = finance
+
+    replaces, outs = update(provider, id_, outs, name="Finance", force_destroy=True)
+
+    assert replaces == []
+    assert sent(api) == []  # nothing to tell Omni
+    assert outs["force_destroy"] is True
+    # What Omni chose is still known: reads and deletes list the right scope and owner.
+    assert (outs["scope"], outs["user_id"], outs["path"]) == ("organization", OWNER, "/finance")
+
+
+def test_delete_of_a_non_empty_folder_fails_with_a_fix(api, provider, finance):
+    id_, outs = finance
+    api.add(
+        responses.DELETE,
+        f"{FOLDERS}/{FOLDER}",
+        json={"detail": "Folders with documents cannot be deleted", "status": 400},
+        status=400,
+    )
+
+    with pytest.raises(OmniResourceError) as error:
+        provider.delete(id_, outs)
+
+    message = str(error.value)
+    assert sent(api) == [("DELETE", f"/api/v1/folders/{FOLDER}", None)]
+    assert "Folder 'Finance'" in message
+    assert "Folders with documents cannot be deleted" in message
+    assert "force_destroy=True" in message
+    assert API_KEY not in message
+
+
+def test_delete_with_force_destroy_sends_force(api, provider, finance):
+    id_, outs = finance
+    api.add(responses.DELETE, f"{FOLDERS}/{FOLDER}", json={"success": True})
+
+    provider.delete(id_, {**outs, "force_destroy": True})
+
+    assert sent(api) == [("DELETE", f"/api/v1/folders/{FOLDER}?force=true", None)]
+
+
+def test_delete_of_an_already_deleted_folder_succeeds(api, provider, finance):
+    id_, outs = finance
+    api.add(responses.DELETE, f"{FOLDERS}/{FOLDER}", json=NOT_FOUND, status=404)
+
+    provider.delete(id_, outs)
+
+    assert len(api.calls) == 1
+
+
+def test_adopt_reads_the_folder_and_its_parent_and_renames_it(api, provider):
+    api.add(
+        responses.GET,
+        FOLDERS,
+        json=page(record(PARENT, "Finance", "/finance"), record(FOLDER, "Q1", "/finance/q1")),
+    )
+    api.add(
+        responses.PATCH, f"{FOLDERS}/{FOLDER}", json={"id": FOLDER, "name": "Q1 2026", "path": "q1"}
+    )
+
+    id_, outs = create(provider, name="Q1 2026", parent_folder_id=PARENT, adopt_id=FOLDER)
+
+    assert "POST" not in [m for m, _, _ in sent(api)]
+    assert ("PATCH", f"/api/v1/folders/{FOLDER}", {"name": "Q1 2026"}) in sent(api)
+    assert id_ == FOLDER
+    assert (outs["name"], outs["parent_folder_id"], outs["adopt_id"]) == ("Q1 2026", PARENT, FOLDER)
+
+
+def test_adopt_refuses_a_folder_under_another_parent(api, provider):
+    api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Q1", "/q1")))
+
+    with pytest.raises(OmniResourceError) as error:
+        create(provider, name="Q1", parent_folder_id=PARENT, adopt_id=FOLDER)
+
+    message = str(error.value)
+    assert "`parent_folder_id` is None in Omni" in message
+    assert repr(PARENT) in message
+    assert [m for m, _, _ in sent(api)] == ["GET"]  # nothing written
+
+
+def test_adopt_of_a_missing_folder_names_kind_and_id(api, provider):
+    api.add(responses.GET, FOLDERS, json=page(record(OTHER, "Other", "/other")))
+
+    with pytest.raises(OmniResourceError, match=f"Cannot adopt Folder '{FOLDER}'.*no such Folder"):
+        create(provider, name="Q1", adopt_id=FOLDER)
+
+    assert {m for m, _, _ in sent(api)} == {"GET"}
+
+
+def test_create_after_a_lost_answer_adopts_the_folder_omni_made(api, provider):
+    api.add(responses.POST, FOLDERS, body=requests.ConnectionError("connection reset"))
+    api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Finance", "/finance")))
+
+    id_, outs = create(provider, name="Finance")
+
+    methods = [m for m, _, _ in sent(api)]
+    assert methods.count("POST") == 1
+    assert set(methods) == {"POST", "GET"}
+    assert (id_, outs["path"], outs["user_id"]) == (FOLDER, "/finance", OWNER)
+
+
+def test_lost_answer_for_a_subfolder_matches_name_and_parent_path(api, provider):
+    api.add(responses.POST, FOLDERS, body=requests.ReadTimeout("read timed out"))
+    listing = page(
+        record(OTHER, "Q1", "/q1"),  # same name at the root: not ours
+        record(PARENT, "Finance", "/finance"),
+        record(FOLDER, "Q1", "/finance/q1"),
+    )
+    api.add(responses.GET, FOLDERS, json=listing)
+
+    id_, outs = create(provider, name="Q1", parent_folder_id=PARENT)
+
+    # The parent's path, the folder under it, then the adopted folder's record: no second POST.
+    assert [m for m, _, _ in sent(api)] == ["POST", "GET", "GET", "GET"]
+    assert (id_, outs["path"], outs["parent_folder_id"]) == (FOLDER, "/finance/q1", PARENT)
+
+
+def test_create_after_a_502_posts_again_when_no_folder_was_made(api, provider):
+    made = {**record(FOLDER, "Finance", "/finance"), "scope": "organization"}
+    api.add(responses.POST, FOLDERS, json={"detail": "Bad gateway"}, status=502)
+    # A same-named folder elsewhere is not ours.
+    api.add(responses.GET, FOLDERS, json=page(record(OTHER, "Finance", "/archive/finance")))
+    api.add(responses.POST, FOLDERS, json=made, status=201)
+
+    id_, _ = create(provider, name="Finance")
+
+    assert [(m, p) for m, p, _ in sent(api)] == [
+        ("POST", "/api/v1/folders"),
+        ("GET", "/api/v1/folders?pageSize=100&scope=organization"),
+        ("POST", "/api/v1/folders"),
+    ]
+    assert id_ == FOLDER
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        ({"name": ""}, "name", "at least 1 character"),
+        ({"name": "F", "parent_folder_id": "finance"}, "parent_folder_id", "uuid"),
+        ({"name": "F", "scope": "private"}, "scope", "'organization' or 'restricted'"),
+        ({"name": "F", "user_id": "me"}, "user_id", "uuid"),
+        ({"name": "F", "parent": PARENT}, "parent", "not an argument"),
+    ],
+)
+def test_check_names_the_argument_and_what_is_allowed(provider, args, field, words):
+    result = provider.check({}, {"__provider": PICKLED, **args})
+
+    assert [f.property for f in result.failures] == [field]
+    assert f"Folder.{field}" in result.failures[0].reason
+    assert words in result.failures[0].reason

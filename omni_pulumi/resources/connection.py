@@ -1,0 +1,618 @@
+"""Connection: a database Omni queries, in any of the 17 dialects Omni's API creates.
+
+Omni's API can change only four things on a connection (PATCH: base role, environment user
+attribute, password, private key); every other setting is fixed at create, so changing it replaces
+the connection. Omni returns few settings and no secrets, so read maps what it returns and leaves
+the rest out, which carries it over from state: those settings cannot show drift, but they never
+make a perpetual diff either. Each dialect's required settings are checked at preview
+(:meth:`ConnectionSpec.check_rules`), where Omni would only refuse them mid-``up``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal, TypedDict
+
+import pulumi
+from pydantic import Field
+
+from omni_pulumi.client import OmniClient, quote_segment
+from omni_pulumi.errors import OmniApiError, OmniNotFound
+from omni_pulumi.resource import OmniResource, given
+from omni_pulumi.resources._rollback import finish_or_undo
+from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
+
+PATH = "/api/v1/connections"
+
+Dialect = Literal[
+    "athena",
+    "bigquery",
+    "clickhouse",
+    "databricks",
+    "databricks_lakebase",
+    "exasol",
+    "mariadb",
+    "motherduck",
+    "mssql",
+    "mysql",
+    "oracle",
+    "postgres",
+    "redshift",
+    "sap_hana",
+    "snowflake",
+    "starrocks",
+    "trino",
+]
+BaseRole = Literal[
+    "NO_ACCESS", "VIEWER", "RESTRICTED_QUERIER", "QUERIER", "MODELER", "CONNECTION_ADMIN"
+]
+#: Read answers name some dialects differently from create (the list's enum says `sqlserver`).
+_READ_DIALECTS = {"sqlserver": "mssql"}
+#: Arguments Omni takes as one comma-separated string; the program passes lists.
+_CSV_ARGS = ("include_schemas", "include_other_catalogs")
+SNOWFLAKE_SUFFIX = ".snowflakecomputing.com"
+
+
+class EnvironmentUserAttribute(OmniArgs):
+    """Which user attribute picks a connection environment, and its values for the base one."""
+
+    attribute_name: Annotated[str, Field(min_length=1)]
+    default_values: list[str] = []
+
+
+class EnvironmentUserAttributeDict(TypedDict, total=False):
+    attribute_name: str
+    default_values: list[str]
+
+
+def _replace(doc: str, **kw: Any) -> Arg:
+    """A setting Omni fixes at create: a change replaces the connection."""
+    return Arg(doc=f"{doc} A change replaces the connection.", **kw)
+
+
+class ConnectionArgs(OmniArgs):
+    dialect: Annotated[
+        Dialect,
+        _replace(
+            "The database dialect.",
+            hint="use one of Omni's dialects, e.g. 'snowflake', 'bigquery', 'postgres'",
+        ),
+    ]
+    name: Annotated[
+        str,
+        Field(min_length=1),
+        _replace(
+            "A descriptive name. Omni's API cannot rename a connection, so a new name (here or in "
+            "Omni's UI) means a new connection."
+        ),
+    ]
+    password: Annotated[
+        str | None,
+        Arg(
+            updatable=True,
+            secret=True,
+            write_only=True,
+            api="passwordUnencrypted",
+            doc="The password (secret, never read back). For BigQuery, the service account's JSON "
+            "key file content. May be omitted for Snowflake keypair authentication. A change "
+            "rotates it in place.",
+        ),
+    ] = None
+    private_key: Annotated[
+        str | None,
+        Arg(
+            updatable=True,
+            secret=True,
+            write_only=True,
+            doc="Snowflake keypair authentication: a PEM-encoded PKCS#8 RSA key, at least 2048 "
+            "bits (secret, never read back; Omni adds PEM headers if missing). A change rotates "
+            "it in place.",
+        ),
+    ] = None
+    oauth_client_secret: Annotated[
+        str | None,
+        Arg(
+            secret=True,
+            write_only=True,
+            api="oauthClientSecretUnencrypted",
+            doc="OAuth client secret for admin schema refresh (Snowflake, Databricks; secret, "
+            "never read back). A change replaces the connection.",
+        ),
+    ] = None
+    base_role: Annotated[
+        BaseRole | None,
+        Arg(
+            updatable=True,
+            computed=True,
+            hint="use NO_ACCESS, VIEWER, RESTRICTED_QUERIER, QUERIER, MODELER or CONNECTION_ADMIN",
+            doc="The role users get on this connection by default. Unset: Omni's default. "
+            "Updated in place.",
+        ),
+    ] = None
+    environment_user_attribute: Annotated[
+        EnvironmentUserAttribute | None,
+        Arg(
+            updatable=True,
+            hint="pass {'attribute_name': ..., 'default_values': [...]}",
+            doc="Connection environments: `{attribute_name, default_values}`, the user attribute "
+            "that picks an environment and its values that select this (base) connection. Set "
+            "after create, updated in place; unset removes it.",
+        ),
+    ] = None
+    host: Annotated[
+        str | None,
+        _replace(
+            "Host name or IP of the database. For Snowflake, only the account identifier "
+            "(`acme-xy12345`, not `acme-xy12345.snowflakecomputing.com`)."
+        ),
+    ] = None
+    host_override: Annotated[
+        str | None,
+        _replace("Snowflake: a custom host, instead of `host`'s account identifier."),
+    ] = None
+    port: Annotated[
+        int | None,
+        Field(ge=1, le=65535),
+        _replace(
+            "The database port. Not needed for Snowflake, MotherDuck, BigQuery, Databricks, Athena."
+        ),
+    ] = None
+    database: Annotated[
+        str | None,
+        Arg(
+            computed=True,
+            doc="The default database or catalog; the project id for BigQuery, the data catalog "
+            "for Athena. A change replaces the connection.",
+        ),
+    ] = None
+    username: Annotated[
+        str | None,
+        _replace("The user to log in as (for BigQuery, the service account's client email)."),
+    ] = None
+    warehouse: Annotated[
+        str | None,
+        _replace(
+            "Snowflake: the warehouse (may be omitted with OAuth, where each user's default "
+            "applies). Databricks: the SQL warehouse's HTTP path, e.g. `/sql/1.0/warehouses/abc`."
+        ),
+    ] = None
+    default_schema: Annotated[
+        str | None,
+        Arg(
+            computed=True,
+            doc="The default schema (required for MSSQL). A change replaces the connection.",
+        ),
+    ] = None
+    include_schemas: Annotated[
+        list[str] | None,
+        _replace("Schemas to include; unset includes all."),
+    ] = None
+    include_other_catalogs: Annotated[
+        list[str] | None,
+        _replace("Other catalogs or databases to include (multi-catalog dialects only)."),
+    ] = None
+    offloaded_schemas: Annotated[
+        list[str] | None,
+        _replace("Schemas whose tables are queried through the offloaded engine."),
+    ] = None
+    scratch_schema: Annotated[
+        str | None,
+        _replace("Schema for data input (upload) tables. Unset: Omni picks one."),
+    ] = None
+    query_timeout_seconds: Annotated[
+        int | None,
+        Field(ge=1, le=3600),
+        _replace(
+            "Query timeout in seconds, at most 3600 (Omni's default is 900).",
+            hint="use a number of seconds from 1 to 3600 (one hour)",
+        ),
+    ] = None
+    region: Annotated[
+        str | None,
+        _replace(
+            "Required for BigQuery (a location such as `us`) and Athena (an AWS region such as "
+            "`us-east-1`)."
+        ),
+    ] = None
+    max_billing_bytes: Annotated[
+        str | None,
+        Field(pattern=r"^\d+$"),
+        _replace(
+            "BigQuery: the most bytes one query may bill, as a string of digits.",
+            hint="pass a number of bytes as a string of digits, e.g. '1000000000'",
+        ),
+    ] = None
+    system_timezone: Annotated[
+        str | None, _replace("The database's time zone (Omni's default: `UTC`).")
+    ] = None
+    query_timezone: Annotated[
+        str | None, _replace("The time zone queries convert to (Omni's default: `NONE`).")
+    ] = None
+    allows_user_specific_timezones: Annotated[
+        bool | None, _replace("Let users pick their own time zone (Omni's default: false).")
+    ] = None
+    trust_server_certificate: Annotated[
+        bool | None,
+        _replace("Trust the server's certificate (MSSQL, Exasol, ClickHouse, Trino, SAP HANA)."),
+    ] = None
+    authentication_type: Annotated[
+        str | None,
+        _replace(
+            "Authentication type, e.g. `snowflake-password` (BigQuery, MSSQL, Snowflake, "
+            "Databricks, Athena)."
+        ),
+    ] = None
+    aws_role_arn: Annotated[str | None, _replace("Athena: the AWS IAM role ARN to assume.")] = None
+    oauth_client_id: Annotated[
+        str | None,
+        _replace("OAuth client id for admin schema refresh (Snowflake, Databricks)."),
+    ] = None
+    external_oauth_audience: Annotated[
+        str | None, _replace("Snowflake external OAuth: the audience claim.")
+    ] = None
+    external_oauth_authorization_url: Annotated[
+        str | None,
+        Field(pattern=r"^https://"),
+        _replace(
+            "Snowflake external OAuth: the authorization URL (https).",
+            hint="use an https:// URL",
+        ),
+    ] = None
+    external_oauth_token_url: Annotated[
+        str | None,
+        Field(pattern=r"^https://"),
+        _replace("Snowflake external OAuth: the token URL (https).", hint="use an https:// URL"),
+    ] = None
+    use_machine_auth: Annotated[
+        bool | None,
+        _replace("Authenticate with machine credentials, OAuth M2M (Athena, Databricks)."),
+    ] = None
+    accepts_license: Annotated[
+        bool | None, _replace("Accept the driver's license terms (required for Oracle).")
+    ] = None
+    always_scope_view_names: Annotated[
+        bool | None,
+        _replace(
+            "Prefix generated view names with schema (and catalog) even in the default schema. "
+            "Omni's default: true for multi-catalog dialects."
+        ),
+    ] = None
+    infer_relationships_from_column_names: Annotated[
+        bool | None,
+        _replace("Infer relationships from column names at schema refresh (Omni's default: true)."),
+    ] = None
+    infer_relationships_from_foreign_keys: Annotated[
+        bool | None,
+        _replace("Infer relationships from declared foreign keys (Postgres, Snowflake)."),
+    ] = None
+    enable_db_semantic_layer_integration: Annotated[
+        bool | None, _replace("Use the database's semantic layer (Snowflake, Databricks).")
+    ] = None
+    enable_db_semantic_layer_topics: Annotated[
+        bool | None, _replace("Use the database's semantic layer topics (Snowflake, Databricks).")
+    ] = None
+    wif_audience: Annotated[
+        str | None,
+        _replace(
+            "BigQuery workload identity federation: the full resource name of the workload "
+            "identity pool provider."
+        ),
+    ] = None
+    wif_service_account_email: Annotated[
+        str | None,
+        _replace(
+            "BigQuery workload identity federation: the service account to impersonate (unset: "
+            "the federated identity is used directly)."
+        ),
+    ] = None
+
+
+#: Arguments that are not fields of the create body.
+_NOT_CREATED = ("environment_user_attribute",)
+
+
+def _create_body(args: Mapping[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for field in ConnectionSpec.fields():
+        value = args.get(field.name)
+        if value is None or field.name in _NOT_CREATED:
+            continue
+        body[field.api_name] = ",".join(value) if field.name in _CSV_ARGS else value
+    return body
+
+
+def _attribute_body(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {"attributeName": value["attribute_name"], "defaultValues": value["default_values"]}
+
+
+def _observed(connection: Mapping[str, Any]) -> dict[str, Any]:
+    """What Omni returns of a connection, in argument names; everything else stays as in state."""
+    attribute = connection.get("userAttributeNameForConnectionEnvironments")
+    dialect = connection.get("dialect")
+    return {
+        "name": connection["name"],
+        "dialect": _READ_DIALECTS.get(dialect, dialect),
+        "database": connection.get("database"),
+        "base_role": connection.get("baseRole"),
+        "default_schema": connection.get("defaultSchema"),
+        "environment_user_attribute": {
+            "attribute_name": attribute,
+            "default_values": list(
+                connection.get("userAttributeValuesForDefaultEnvironment") or []
+            ),
+        }
+        if attribute
+        else None,
+    }
+
+
+def _snowflake_account(host: str) -> str:
+    """``https://acme-xy12345.snowflakecomputing.com/`` -> ``acme-xy12345``."""
+    bare = host.strip().split("://", 1)[-1].split("/", 1)[0]
+    return bare[: -len(SNOWFLAKE_SUFFIX)] if bare.lower().endswith(SNOWFLAKE_SUFFIX) else bare
+
+
+def _service_account_problem(password: str) -> str | None:
+    """Why a BigQuery password is not a service-account key; never quotes the key itself."""
+    try:
+        key = json.loads(password)
+    except ValueError:
+        return (
+            "must be the service account's JSON key file content, and it does not parse as JSON; "
+            "pass the file's text, e.g. password=pulumi.Output.secret(open('key.json').read())"
+        )
+    if not isinstance(key, dict):
+        return "must be the service account's JSON key file content (a JSON object)"
+    missing = [name for name in ("client_email", "project_id") if not key.get(name)]
+    if missing:
+        return (
+            f"is JSON but has no {' or '.join(missing)}; pass the service account's whole JSON "
+            "key file as downloaded from Google Cloud"
+        )
+    return None
+
+
+class ConnectionSpec(ResourceSpec):
+    type_name = "Connection"
+    args_model = ConnectionArgs
+    id_doc = "the connection's uuid"
+    notes = """\
+- Omni's API changes only `base_role`, `environment_user_attribute`, `password` and `private_key` in
+  place. Every other argument, `name` included, is fixed at create: changing it creates a new
+  connection first, then archives the old one. Renaming a connection in Omni's UI therefore shows as
+  a replacement on the next refresh; set `name` to the new name to keep it.
+- Omni never returns secrets (`password`, `private_key`, `oauth_client_secret`) nor host, port,
+  username, warehouse, schemas, time zones, timeouts or most flags. Those are kept as the program set
+  them and cannot show drift. Drift is seen on `name`, `dialect`, `database`, `base_role`,
+  `default_schema` and `environment_user_attribute`.
+- Destroy (and the old side of a replacement) **archives** the connection (`DELETE`): it stays
+  restorable from the trash in Omni's connection settings, its models go to the trash with it, and
+  its passwords and keys are deleted for good, so a restored connection needs its secrets again.
+  A connection that is already archived counts as deleted.
+- `environment_user_attribute` is written with a second call after create; if Omni refuses it, the
+  new connection is archived again, so no half-made connection is left.
+- Each dialect's required settings are checked at preview: `region` for BigQuery and Athena,
+  `warehouse` for Snowflake (unless OAuth) and Databricks (the HTTP path), `default_schema` for
+  MSSQL, a parseable service-account JSON as BigQuery's `password`, and Snowflake's `host` as the bare
+  account identifier.
+"""
+
+    def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
+        if "dialect" in unknown:
+            return
+        dialect = args.get("dialect")
+
+        def missing(name: str) -> bool:
+            return name not in unknown and args.get(name) is None
+
+        def known(name: str) -> bool:
+            return name not in unknown and args.get(name) is not None
+
+        if dialect in ("bigquery", "athena") and missing("region"):
+            example = "'us'" if dialect == "bigquery" else "'us-east-1'"
+            yield "region", f"is required for {dialect} connections; set region={example}"
+        if dialect == "bigquery" and known("password"):
+            problem = _service_account_problem(args["password"])
+            if problem:
+                yield "password", problem
+        if dialect == "snowflake":
+            oauth = "oauth" in str(args.get("authentication_type") or "").lower()
+            if missing("warehouse") and not oauth and "authentication_type" not in unknown:
+                yield (
+                    "warehouse",
+                    "is required for snowflake connections (except with OAuth); set "
+                    "warehouse='COMPUTE_WH' (your warehouse's name)",
+                )
+            if known("host") and args["host"].lower().rstrip("/").endswith(SNOWFLAKE_SUFFIX):
+                account = _snowflake_account(args["host"])
+                yield (
+                    "host",
+                    f"must be the bare Snowflake account identifier, not a URL; use "
+                    f"host={account!r} (or host_override for a custom host)",
+                )
+            if known("host") and known("host_override"):
+                yield "host_override", "cannot be set together with host; set only one of them"
+        if dialect == "databricks":
+            if missing("warehouse"):
+                yield (
+                    "warehouse",
+                    "is required for databricks connections: the SQL warehouse's HTTP path, "
+                    "e.g. warehouse='/sql/1.0/warehouses/abc123'",
+                )
+            elif known("warehouse") and not args["warehouse"].startswith("/"):
+                yield (
+                    "warehouse",
+                    "for databricks is the SQL warehouse's HTTP path and starts with '/', "
+                    "e.g. warehouse='/sql/1.0/warehouses/abc123' (see the warehouse's "
+                    "Connection details)",
+                )
+        if dialect == "mssql" and missing("default_schema"):
+            yield "default_schema", "is required for mssql connections; set default_schema='dbo'"
+
+    def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        made = client.post(PATH, json=_create_body(args))
+        id_ = made["data"]
+        attribute = args.get("environment_user_attribute")
+        if attribute is not None:
+            finish_or_undo(
+                f"the new connection {id_}",
+                lambda: client.patch(
+                    _path(id_), json={"environmentUserAttribute": _attribute_body(attribute)}
+                ),
+                lambda: client.delete(_path(id_)),
+            )
+        try:
+            observed = self.read(client, id_, args) or {}
+        except OmniApiError:
+            observed = {}  # only Omni's defaults are missing; the next refresh reads them
+        return id_, self._computed(observed)
+
+    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
+        try:
+            answer = client.get(_path(id_))
+        except OmniNotFound:
+            return None
+        connection = (answer or {}).get("connection") or {}
+        if not connection or connection.get("deletedAt"):
+            return None  # archived (in the trash) counts as gone
+        return _observed(connection)
+
+    def update(
+        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        if news.get("base_role") is not None and news["base_role"] != olds.get("base_role"):
+            body["baseRole"] = news["base_role"]
+        attribute = news.get("environment_user_attribute")
+        if attribute != olds.get("environment_user_attribute"):
+            body["environmentUserAttribute"] = _attribute_body(attribute)
+        for name in ("password", "private_key"):
+            if news.get(name) is not None and news[name] != olds.get(name):
+                body[self.field(name).api_name] = news[name]
+        if body:
+            client.patch(_path(id_), json=body)
+        return self._computed(olds)
+
+    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
+        client.delete(_path(id_))  # archives; 410 "already archived" is a not-found to the engine
+
+    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
+        answer = client.get(PATH, params={"name": args["name"]}) or {}
+        for connection in answer.get("connections") or []:
+            seen = _observed(connection)
+            if (
+                seen["name"] == args["name"]
+                and seen["dialect"] == args["dialect"]
+                and (args.get("database") is None or seen["database"] == args["database"])
+                and not connection.get("deletedAt")
+            ):
+                return connection["id"]
+        return None
+
+    @staticmethod
+    def _computed(observed: Mapping[str, Any]) -> dict[str, Any]:
+        """The values Omni fills in where the program left them unset."""
+        return {name: observed.get(name) for name in ("base_role", "database", "default_schema")}
+
+
+def _path(id_: str) -> str:
+    return f"{PATH}/{quote_segment(id_)}"
+
+
+class Connection(OmniResource, spec=ConnectionSpec):
+    """An Omni database connection. ``adopt_id`` is the connection's uuid.
+
+    ``password``, ``private_key`` and ``oauth_client_secret`` are stored as Pulumi secrets."""
+
+    dialect: pulumi.Output[str]
+    name: pulumi.Output[str]
+    password: pulumi.Output[str | None]
+    private_key: pulumi.Output[str | None]
+    oauth_client_secret: pulumi.Output[str | None]
+    base_role: pulumi.Output[str]
+    environment_user_attribute: pulumi.Output[EnvironmentUserAttributeDict | None]
+    host: pulumi.Output[str | None]
+    host_override: pulumi.Output[str | None]
+    port: pulumi.Output[int | None]
+    database: pulumi.Output[str | None]
+    username: pulumi.Output[str | None]
+    warehouse: pulumi.Output[str | None]
+    default_schema: pulumi.Output[str | None]
+    include_schemas: pulumi.Output[list[str] | None]
+    include_other_catalogs: pulumi.Output[list[str] | None]
+    offloaded_schemas: pulumi.Output[list[str] | None]
+    scratch_schema: pulumi.Output[str | None]
+    query_timeout_seconds: pulumi.Output[int | None]
+    region: pulumi.Output[str | None]
+    max_billing_bytes: pulumi.Output[str | None]
+    system_timezone: pulumi.Output[str | None]
+    query_timezone: pulumi.Output[str | None]
+    allows_user_specific_timezones: pulumi.Output[bool | None]
+    trust_server_certificate: pulumi.Output[bool | None]
+    authentication_type: pulumi.Output[str | None]
+    aws_role_arn: pulumi.Output[str | None]
+    oauth_client_id: pulumi.Output[str | None]
+    external_oauth_audience: pulumi.Output[str | None]
+    external_oauth_authorization_url: pulumi.Output[str | None]
+    external_oauth_token_url: pulumi.Output[str | None]
+    use_machine_auth: pulumi.Output[bool | None]
+    accepts_license: pulumi.Output[bool | None]
+    always_scope_view_names: pulumi.Output[bool | None]
+    infer_relationships_from_column_names: pulumi.Output[bool | None]
+    infer_relationships_from_foreign_keys: pulumi.Output[bool | None]
+    enable_db_semantic_layer_integration: pulumi.Output[bool | None]
+    enable_db_semantic_layer_topics: pulumi.Output[bool | None]
+    wif_audience: pulumi.Output[str | None]
+    wif_service_account_email: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        dialect: pulumi.Input[str],
+        name: pulumi.Input[str],
+        password: pulumi.Input[str] | None = None,
+        private_key: pulumi.Input[str] | None = None,
+        oauth_client_secret: pulumi.Input[str] | None = None,
+        base_role: pulumi.Input[str] | None = None,
+        environment_user_attribute: pulumi.Input[EnvironmentUserAttributeDict] | None = None,
+        host: pulumi.Input[str] | None = None,
+        host_override: pulumi.Input[str] | None = None,
+        port: pulumi.Input[int] | None = None,
+        database: pulumi.Input[str] | None = None,
+        username: pulumi.Input[str] | None = None,
+        warehouse: pulumi.Input[str] | None = None,
+        default_schema: pulumi.Input[str] | None = None,
+        include_schemas: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+        include_other_catalogs: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+        offloaded_schemas: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+        scratch_schema: pulumi.Input[str] | None = None,
+        query_timeout_seconds: pulumi.Input[int] | None = None,
+        region: pulumi.Input[str] | None = None,
+        max_billing_bytes: pulumi.Input[str] | None = None,
+        system_timezone: pulumi.Input[str] | None = None,
+        query_timezone: pulumi.Input[str] | None = None,
+        allows_user_specific_timezones: pulumi.Input[bool] | None = None,
+        trust_server_certificate: pulumi.Input[bool] | None = None,
+        authentication_type: pulumi.Input[str] | None = None,
+        aws_role_arn: pulumi.Input[str] | None = None,
+        oauth_client_id: pulumi.Input[str] | None = None,
+        external_oauth_audience: pulumi.Input[str] | None = None,
+        external_oauth_authorization_url: pulumi.Input[str] | None = None,
+        external_oauth_token_url: pulumi.Input[str] | None = None,
+        use_machine_auth: pulumi.Input[bool] | None = None,
+        accepts_license: pulumi.Input[bool] | None = None,
+        always_scope_view_names: pulumi.Input[bool] | None = None,
+        infer_relationships_from_column_names: pulumi.Input[bool] | None = None,
+        infer_relationships_from_foreign_keys: pulumi.Input[bool] | None = None,
+        enable_db_semantic_layer_integration: pulumi.Input[bool] | None = None,
+        enable_db_semantic_layer_topics: pulumi.Input[bool] | None = None,
+        wif_audience: pulumi.Input[str] | None = None,
+        wif_service_account_email: pulumi.Input[str] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)

@@ -86,7 +86,10 @@ class Emulator:
         self._server.daemon_threads = True
         self.port = self._server.server_port
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="omni-emulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="omni-emulator",
+            daemon=True,
         )
         self._thread.start()
         return self

@@ -1,0 +1,69 @@
+"""``omni-pulumi emulator``: serve the emulator until SIGINT or SIGTERM.
+
+Prints its base URL as the only line on stdout, so scripts can read it
+(``URL=$(omni-pulumi emulator --port 0 | head -1)``); everything else goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--port", type=int, default=8787, help="port on 127.0.0.1 (0: any free port)"
+    )
+    parser.add_argument("--api-key", default="test-key", help="the organization API key to accept")
+    parser.add_argument(
+        "--rate-limit", type=int, default=60, help="requests per minute per key (0: no limit)"
+    )
+    parser.add_argument("--state-file", help="JSON file that keeps objects across restarts")
+    parser.add_argument("--seed", help="JSON file of users, dashboards and requests to preload")
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        help="run the emulator's clock this many times faster",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from .app import Emulator
+
+    emulator = Emulator(
+        api_key=args.api_key,
+        rate_limit=args.rate_limit,
+        state_file=args.state_file,
+        seed=args.seed,
+        port=args.port,
+        time_scale=getattr(args, "time_scale", 1.0),
+    )
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with emulator:
+            print(emulator.base_url, flush=True)
+            print(
+                f"Omni emulator serving {emulator.base_url} (API key: {args.api_key!r}, "
+                f"rate limit: {args.rate_limit}/min); Ctrl-C stops it",
+                file=sys.stderr,
+                flush=True,
+            )
+            stop.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="omni-pulumi emulator", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

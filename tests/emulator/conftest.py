@@ -1,0 +1,83 @@
+"""Fixtures for the emulator's own tests: a recording emulator and a small HTTP helper.
+
+Every exchange an emulator test makes is checked against Omni's openapi.json when the test ends
+(see contract.py), so the whole suite doubles as a contract test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from omni_pulumi.emulator import Emulator
+
+from . import contract
+
+ALL_EXCHANGES: list[Any] = []
+
+
+class Api:
+    """``requests`` bound to one emulator and key; paths are relative to the base URL."""
+
+    def __init__(self, emu: Emulator, key: str) -> None:
+        self.emu = emu
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {key}"
+
+    def __getattr__(self, method: str) -> Any:
+        if method not in ("get", "post", "put", "patch", "delete"):
+            raise AttributeError(method)
+
+        def call(path: str, **kwargs: Any) -> requests.Response:
+            return self.session.request(
+                method.upper(), self.emu.base_url + path, timeout=10, **kwargs
+            )
+
+        return call
+
+    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
+        """Send and insist on ``status``; returns the JSON body (or None)."""
+        response = getattr(self, method.lower())(path, **kwargs)
+        assert response.status_code == status, (response.status_code, response.text)
+        return response.json() if response.content else None
+
+    def error(self, method: str, path: str, status: int, **kwargs: Any) -> str:
+        """Send and insist on an error ``status``; returns Omni's ``detail``."""
+        response = getattr(self, method.lower())(path, **kwargs)
+        assert response.status_code == status, (response.status_code, response.text)
+        body = response.json()
+        assert body["status"] == status
+        return body["detail"]
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(record=True) as emulator:
+        yield emulator
+    ALL_EXCHANGES.extend(emulator.exchanges)
+    if contract.spec_available():
+        found = [p for exchange in emulator.exchanges for p in contract.problems(exchange)]
+        assert not found, "exchanges break openapi.json:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def api(emu: Emulator) -> Api:
+    return Api(emu, emu.api_key)
+
+
+@pytest.fixture
+def connection(api: Api) -> str:
+    """A live postgres connection with its SCHEMA model."""
+    body = {"dialect": "postgres", "name": "Warehouse", "passwordUnencrypted": "pw", "host": "db"}
+    connection_id = api.ok("POST", "/api/v1/connections", 201, json=body)["data"]
+    api.ok("POST", "/api/v1/models", json={"connectionId": connection_id, "modelKind": "SCHEMA"})
+    return connection_id
+
+
+@pytest.fixture
+def shared_model(api: Api, connection: str) -> str:
+    body = {"connectionId": connection, "modelKind": "SHARED", "modelName": "Analytics"}
+    return api.ok("POST", "/api/v1/models", json=body)["model"]["id"]

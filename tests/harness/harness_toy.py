@@ -168,3 +168,16 @@ class Thing(Resource, module="toy", name="Thing"):
             "token": None,
         }
         super().__init__(ToyProvider(), resource_name, props, opts)
+
+
+class UndecidedProvider(ToyProvider):
+    """Leaves ``diff`` to the base class (``changes=None``): the engine must compare inputs."""
+
+    diff = ResourceProvider.diff
+
+
+class Gadget(Resource, module="toy", name="Gadget"):
+    """``pulumi-python:dynamic/toy:Gadget``, whose provider does not decide diffs."""
+
+    def __init__(self, resource_name: str, *, name: pulumi.Input[str], size: int = 0) -> None:
+        super().__init__(UndecidedProvider(), resource_name, {"name": name, "size": size})

@@ -229,3 +229,20 @@ def test_state_file_carries_the_stack_across_harness_stacks(toy_stack, tmp_path)
 
     other = toy_stack(program, state_file=path)
     assert other.preview().ops_by_name() == {"a": "same"}
+
+
+def test_undecided_diff_leaves_the_engine_to_compare_inputs(toy_stack, toy_store):
+    size = {"value": 1}
+
+    def program():
+        toy.Gadget("g", name="gadget", size=size["value"])
+
+    stack = toy_stack(program)
+    stack.up()
+    stack.preview(expect_no_changes=True)
+    size["value"] = 2
+
+    preview = stack.preview()
+    assert (preview.steps[0].op, preview.steps[0].diffs) == ("update", ("size",))
+    stack.up()
+    assert objects_of(toy_store)["t1"]["size"] == 2

@@ -20,7 +20,7 @@ from pulumi.runtime.proto import provider_pb2, resource_pb2
 
 from ..results import OperationResult, StepRecord
 from . import wire
-from .host import ProviderCallError, ProviderHost
+from .host import ProviderCallError, ProviderHost, ProviderHostError
 from .state import (
     DEFAULT_PROVIDER_ID,
     PROVIDER_TYPE,
@@ -108,6 +108,8 @@ class Deployment:
             return self.host.call(method, request)
         except ProviderCallError as exc:
             raise self._fail(f"{urn}: {method} failed: {exc.details.strip()}") from exc
+        except ProviderHostError as exc:
+            raise self._fail(f"{urn}: {method} failed: {exc}") from exc
 
     def _provider_ref(self) -> str:
         urn = make_urn(self.stack, self.project, PROVIDER_TYPE, "default")

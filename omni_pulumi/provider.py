@@ -119,7 +119,14 @@ class OmniProvider(ResourceProvider):
             model = spec.args_model.model_validate(known)
         except ValidationError as exc:
             failures = [f for f in self._failures(exc) if f.property not in unknown]
-            values = dict(given)
+            # In preview an unknown required argument fails validation; the others still get their
+            # defaults, so the diff shows what really changes and not every default as removed.
+            defaults = {
+                name: info.get_default(call_default_factory=True)
+                for name, info in spec.args_model.model_fields.items()
+                if not info.is_required()
+            }
+            values = {**defaults, **{k: v for k, v in given.items() if v is not None}}
         else:
             values = {**model.model_dump(), **{k: given[k] for k in unknown}}
             failures = [

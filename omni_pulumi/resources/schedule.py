@@ -1,0 +1,505 @@
+"""Schedule: a dashboard delivery or alert, sent on an AWS cron to one destination.
+
+Omni checks a schedule only when it is written, and refuses a bad cron, an unknown timezone, a
+destination without its fields or an alert with half a condition mid-``pulumi up``. The same rules
+are checked here at preview, each naming the argument and the fix. Everything but the dashboard is
+updatable, but through three doors: the settings with one ``PUT`` (sent whole, as Omni's validation
+demands name, schedule, timezone and destination even for a partial change), the pause state with
+``pause``/``resume``, and the owner with ``transfer-ownership``. The destination's settings and the
+format options are not returned by Omni's read, so they are kept from state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal
+
+import pulumi
+from pydantic import Field
+
+from omni_pulumi.client import OmniClient, quote_segment
+from omni_pulumi.diagnostics import warn
+from omni_pulumi.errors import OmniBadRequest, OmniError, OmniNotFound
+from omni_pulumi.resource import OmniResource, given
+from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
+from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
+
+PATH = "/api/v1/schedules"
+UUID = r"^[0-9a-fA-F-]{36}$"
+
+Destination = Literal["email", "webhook", "sftp", "slack", "s3"]
+Format = Literal["link_only", "pdf", "png", "csv", "xlsx", "json"]
+Condition = Literal["RESULTS_CHANGED", "RESULTS_UNCHANGED", "RESULTS_PRESENT", "RESULTS_MISSING"]
+
+#: Per destination: the arguments it needs, and those it may also take. Every other destination
+#: argument belongs to another destination and is refused.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "email": ("recipients",),
+    "webhook": ("webhook_url",),
+    "slack": ("slack_recipient_type", "recipients"),
+    "s3": ("bucket_name", "region", "role_arn"),
+    "sftp": (),
+}
+OPTIONAL: dict[str, tuple[str, ...]] = {"email": ("fan_out",), "s3": ("key_prefix",)}
+DESTINATION_ARGS = (
+    "recipients",
+    "webhook_url",
+    "slack_recipient_type",
+    "bucket_name",
+    "key_prefix",
+    "region",
+    "role_arn",
+    "fan_out",
+)
+#: Format options the spec limits to some formats.
+FORMAT_ONLY: dict[str, tuple[str, ...]] = {
+    "hide_title": ("pdf", "png"),
+    "hide_hidden_fields": ("csv", "xlsx"),
+}
+
+
+def _opt(doc: str, **kw: Any) -> Arg:
+    return Arg(updatable=True, doc=doc, **kw)
+
+
+class ScheduleArgs(OmniArgs):
+    identifier: Annotated[
+        str,
+        Field(min_length=1),
+        Arg(
+            hint="pass the dashboard's identifier (in its URL after /dashboards/)",
+            doc="The dashboard delivered. Changing it replaces the schedule.",
+        ),
+    ]
+    name: Annotated[str, Field(min_length=1), _opt("The schedule's name.")]
+    schedule: Annotated[
+        str,
+        _opt(
+            "When it runs: an AWS cron expression with 6 fields (minute hour day-of-month month "
+            "day-of-week year), e.g. `0 9 ? * MON-FRI *`."
+        ),
+    ]
+    timezone: Annotated[str, _opt("The IANA timezone `schedule` is read in, e.g. `Europe/Paris`.")]
+    format: Annotated[
+        Format,
+        _opt(
+            "`link_only`, `pdf`, `png`, `csv`, `xlsx` or `json`.",
+            hint="use link_only, pdf, png, csv, xlsx or json",
+        ),
+    ]
+    destination_type: Annotated[
+        Destination,
+        _opt(
+            "`email` (needs `recipients`), `webhook` (`webhook_url`), `slack` "
+            "(`slack_recipient_type`, `recipients`) or `s3` (`bucket_name`, `region`, `role_arn`). "
+            "`sftp` cannot be configured through Omni's API (see notes).",
+            hint="use email, webhook, slack or s3",
+        ),
+    ]
+    recipients: Annotated[
+        list[str] | None,
+        _opt(
+            "email: the addresses; slack: one channel id (`channel`) or Slack user ids (`users`). "
+            "Compared as a set. Kept from state (not read back).",
+            unordered=True,
+        ),
+    ] = None
+    webhook_url: Annotated[
+        str | None, Field(pattern=r"^https?://"), _opt("webhook: the URL Omni posts to.")
+    ] = None
+    slack_recipient_type: Annotated[
+        Literal["channel", "users"] | None,
+        _opt("slack: `channel` or `users` (direct messages).", hint="use 'channel' or 'users'"),
+    ] = None
+    bucket_name: Annotated[
+        str | None,
+        Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+        _opt("s3: the bucket (3 to 63 lowercase characters).", hint="use the bucket's name"),
+    ] = None
+    key_prefix: Annotated[str | None, _opt("s3: the key prefix (folder) written to.")] = None
+    region: Annotated[str | None, _opt("s3: the bucket's AWS region.")] = None
+    role_arn: Annotated[
+        str | None,
+        Field(pattern=r"^arn:aws[\w-]*:iam::\d{12}:role/.+"),
+        _opt(
+            "s3: the IAM role Omni assumes to write (trusting the `s3_deliverer_role_arn` output "
+            "with the `s3_external_id` output as sts:ExternalId).",
+            hint="use an IAM role ARN such as arn:aws:iam::123456789012:role/omni-delivery",
+        ),
+    ] = None
+    filter_config: Annotated[
+        dict[str, Any] | None,
+        _opt(
+            "Dashboard filter values for the delivery; keys must exist on the dashboard. Kept from "
+            "state: Omni reads back the merged effective filters, which would always differ."
+        ),
+    ] = None
+    condition_type: Annotated[
+        Condition | None,
+        _opt(
+            "Makes the schedule an alert: `RESULTS_PRESENT`, `RESULTS_MISSING`, `RESULTS_CHANGED` "
+            "or `RESULTS_UNCHANGED`. Needs `condition_query_map_key`.",
+            hint="use RESULTS_PRESENT, RESULTS_MISSING, RESULTS_CHANGED or RESULTS_UNCHANGED",
+        ),
+    ] = None
+    condition_query_map_key: Annotated[
+        str | None, _opt("The alert's query (its key on the dashboard). Needs `condition_type`.")
+    ] = None
+    enable_formatting: Annotated[bool | None, _opt("Apply the dashboard's formatting.")] = None
+    fan_out: Annotated[
+        bool | None,
+        _opt("email: send each recipient a personalized delivery.", computed=True),
+    ] = None
+    hide_hidden_fields: Annotated[bool | None, _opt("csv/xlsx: leave hidden fields out.")] = None
+    hide_title: Annotated[bool | None, _opt("pdf/png: hide the title.")] = None
+    kill_jobs_on_failure: Annotated[
+        bool | None, _opt("Stop the whole delivery if any query fails.", computed=True)
+    ] = None
+    show_content_link: Annotated[bool | None, _opt("Include a link to the dashboard.")] = None
+    show_filters: Annotated[bool | None, _opt("Show the applied filters.")] = None
+    timezone_override: Annotated[
+        str | None,
+        _opt(
+            "The IANA timezone the queries run in (distinct from `timezone`, which says when the "
+            "schedule fires). Unset: no override."
+        ),
+    ] = None
+    paused: Annotated[bool, _opt("Pause the schedule (written with pause/resume).")] = False
+    user_id: Annotated[
+        str | None,
+        Field(pattern=UUID),
+        _opt(
+            "The owner's membership id (org API keys). Unset: the key's user. A change transfers "
+            "ownership.",
+            computed=True,
+            hint="pass a user's membership id (a uuid)",
+        ),
+    ] = None
+
+
+_NOTES = """\
+- `schedule`, `timezone` and `timezone_override` are checked at preview: an AWS cron with 6 fields
+  and IANA timezone names. So are the destination's required fields, alerts (both `condition_type`
+  and `condition_query_map_key`, or neither) and format options (`hide_title` for pdf/png,
+  `hide_hidden_fields` for csv/xlsx, `fan_out` for email).
+- Settings are written with one `PUT /api/v1/schedules/{id}` carrying the whole schedule; `paused`
+  with `PUT .../pause` and `.../resume`; `user_id` with `PUT .../transfer-ownership`.
+- Omni's read returns the name, cron, timezones, format, owner, pause state, alert condition,
+  `fan_out` and `kill_jobs_on_failure`. The destination's settings (`recipients`, `webhook_url`,
+  Slack and S3 fields), `filter_config` and the other format options are kept from the stack:
+  changes made to them in Omni are not seen. Removing one of these options from the program leaves
+  Omni's value; set it to `false` explicitly to turn it off.
+- **What Omni's API does not let a program set**: an sftp destination's connection (address, port,
+  username, path, password: the create body takes none of them, so there is no sftp password
+  argument and `destination_type='sftp'` is refused at preview), email subject and body, paper size
+  and orientation, row limits and single-tile deliveries (`queryIdentifierMapKey`). Configure those
+  in Omni.
+- The schedule is never created with `testNow` (that would deliver it at once).
+- `s3_deliverer_role_arn` and `s3_external_id` are returned by Omni only when an S3 schedule is
+  created; they are kept from then on.
+- A schedule that Omni disabled on its own (missing query, lost access) is reported on stderr when
+  it is read.
+"""
+
+
+class ScheduleSpec(ResourceSpec):
+    type_name = "Schedule"
+    args_model = ScheduleArgs
+    id_doc = "the schedule's uuid (in its URL after /schedules/)"
+    notes = _NOTES
+    outputs = {
+        "s3_deliverer_role_arn": Output(
+            "S3 only: Omni's deliverer role, the Principal your role's trust policy allows."
+        ),
+        "s3_external_id": Output("S3 only: the sts:ExternalId your role's trust policy requires."),
+    }
+
+    def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
+        def known(name: str) -> bool:
+            return name not in unknown
+
+        if known("schedule") and args.get("schedule") is not None:
+            reason = validate_aws_cron(args["schedule"])
+            if reason:
+                yield "schedule", reason
+        for name in ("timezone", "timezone_override"):
+            if known(name) and args.get(name):
+                reason = validate_timezone(args[name])
+                if reason:
+                    yield name, reason
+        yield from _destination_rules(args, unknown)
+        pair = ("condition_type", "condition_query_map_key")
+        if all(map(known, pair)) and (args.get(pair[0]) is None) != (args.get(pair[1]) is None):
+            missing = pair[1] if args.get(pair[0]) is not None else pair[0]
+            yield missing, "an alert needs both condition_type and condition_query_map_key"
+        if known("format"):
+            for option, formats in FORMAT_ONLY.items():
+                if known(option) and args.get(option) is not None and args["format"] not in formats:
+                    yield (
+                        option,
+                        (
+                            f"applies to {' and '.join(formats)} formats only, not "
+                            f"{args['format']!r}; leave it unset"
+                        ),
+                    )
+
+    def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        params = {"userId": args["user_id"]} if args.get("user_id") else None
+        # testNow stays false: true would deliver the schedule now and return no id.
+        made = client.post(PATH, params=params, json={**_body(args), "testNow": False}) or {}
+        id_ = made.get("id")
+        if not id_:
+            raise OmniError(
+                f"Schedule {args['name']!r}: Omni answered the create without an id "
+                f"({made.get('message') or 'no message'})"
+            )
+        if args.get("paused"):
+            self._set_paused(client, id_, True)
+        observed = self.read(client, id_, args) or {}
+        observed["s3_deliverer_role_arn"] = made.get("delivererRoleArn")
+        observed["s3_external_id"] = made.get("externalId")
+        return id_, observed
+
+    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
+        try:
+            body = client.get(_schedule_path(id_))
+        except OmniNotFound:
+            return None
+        if body.get("systemDisabledAt"):
+            warn(
+                f"Schedule {body.get('name')!r} ({id_}) was disabled by Omni "
+                f"({body.get('systemDisabledReason') or 'no reason given'}); fix the dashboard "
+                "or the owner's access, then re-enable it in Omni"
+            )
+        return _observed(body)
+
+    def update(
+        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        if any(self._changed(name, olds, news) for name in _PUT_NAMES):
+            client.put(_schedule_path(id_), json=_body(news))
+        if self._changed("user_id", olds, news):
+            client.put(
+                f"{_schedule_path(id_)}/transfer-ownership", json={"userId": news["user_id"]}
+            )
+        if bool(news.get("paused")) != bool(olds.get("paused")):
+            self._set_paused(client, id_, bool(news.get("paused")))
+        return self.read(client, id_, news) or {}
+
+    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
+        client.delete(_schedule_path(id_))
+
+    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
+        for record in client.paginate_pages(PATH, {"identifier": args["identifier"]}):
+            if record.get("name") == args["name"] and record.get("identifier") in (
+                None,
+                args["identifier"],
+            ):
+                return record["id"]
+        return None
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _changed(self, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        new, old = news.get(name), olds.get(name)
+        field = self.field(name)
+        if new is None and field.arg.computed:
+            return False
+        if field.arg.unordered and isinstance(new, list) and isinstance(old, list):
+            return sorted(new) != sorted(old)
+        return new != old
+
+    @staticmethod
+    def _set_paused(client: OmniClient, id_: str, paused: bool) -> None:
+        action = "pause" if paused else "resume"
+        try:
+            client.put(f"{_schedule_path(id_)}/{action}")
+        except OmniBadRequest as exc:
+            # "already paused/resumed": the goal is reached.
+            if "already" not in (exc.detail or "").lower():
+                raise
+
+
+def _destination_rules(args: Mapping[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
+    if "destination_type" in unknown:
+        return
+    kind = args.get("destination_type")
+    if kind == "sftp":
+        yield (
+            "destination_type",
+            (
+                "Omni's API takes no sftp connection settings (address, port, username, password), "
+                "so an sftp delivery cannot be configured from a program; create it in Omni"
+            ),
+        )
+        return
+    allowed = REQUIRED.get(kind, ()) + OPTIONAL.get(kind, ())
+    for name in REQUIRED.get(kind, ()):
+        if name not in unknown and not args.get(name):
+            yield name, f"is required for {kind} destinations"
+    for name in DESTINATION_ARGS:
+        if name in unknown or name in allowed or args.get(name) in (None, []):
+            continue
+        owners = [k for k in REQUIRED if name in REQUIRED[k] + OPTIONAL.get(k, ())]
+        yield name, f"is for {' and '.join(owners)} destinations only, not {kind}; remove it"
+    recipients = args.get("recipients") or []
+    if "recipients" in unknown:
+        return
+    if kind == "email":
+        for address in recipients:
+            if "@" not in str(address):
+                yield "recipients", f"{address!r} is not an email address"
+    if kind == "slack" and args.get("slack_recipient_type") == "channel" and len(recipients) > 1:
+        yield "recipients", "a Slack channel delivery takes exactly one channel id"
+
+
+def _schedule_path(id_: str) -> str:
+    return f"{PATH}/{quote_segment(id_)}"
+
+
+def _body(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole schedule in Omni's create/update shape."""
+    kind = args["destination_type"]
+    recipients: Any = args.get("recipients")
+    if recipients is not None:
+        if kind == "email":
+            recipients = [{"email": address} for address in recipients]
+        elif kind == "slack" and args.get("slack_recipient_type") == "channel":
+            recipients = recipients[0] if recipients else None
+    body = {
+        "identifier": args["identifier"],
+        "name": args["name"],
+        "schedule": args["schedule"],
+        "timezone": args["timezone"],
+        "format": args["format"],
+        "destinationType": kind,
+        "recipients": recipients,
+        "webhookUrl": args.get("webhook_url"),
+        "slackRecipientType": args.get("slack_recipient_type"),
+        "bucketName": args.get("bucket_name"),
+        "keyPrefix": args.get("key_prefix"),
+        "region": args.get("region"),
+        "roleArn": args.get("role_arn"),
+        "filterConfig": args.get("filter_config"),
+        "conditionType": args.get("condition_type"),
+        "conditionQueryMapKey": args.get("condition_query_map_key"),
+        "enableFormatting": args.get("enable_formatting"),
+        "fanOut": args.get("fan_out"),
+        "hideHiddenFields": args.get("hide_hidden_fields"),
+        "hideTitle": args.get("hide_title"),
+        "killJobsOnFailure": args.get("kill_jobs_on_failure"),
+        "showContentLink": args.get("show_content_link"),
+        "showFilters": args.get("show_filters"),
+    }
+    body = {k: v for k, v in body.items() if v is not None}
+    # Sent even when null: a null override clears one set earlier.
+    body["timezoneOverride"] = args.get("timezone_override")
+    return body
+
+
+#: Arguments written by the PUT (the dashboard is fixed; pause and owner have their own calls).
+_PUT_NAMES = tuple(
+    n for n in ScheduleArgs.model_fields if n not in ("identifier", "paused", "user_id")
+)
+
+
+def _observed(body: Mapping[str, Any]) -> dict[str, Any]:
+    """What Omni's read says; the destination's settings and most format options are not in it."""
+    observed: dict[str, Any] = {
+        "identifier": body.get("entityId"),
+        "name": body.get("name"),
+        "schedule": body.get("schedule"),
+        "timezone": body.get("timezone"),
+        "condition_type": body.get("conditionType"),
+        "condition_query_map_key": body.get("conditionQueryMapKey"),
+        "fan_out": body.get("fanOut"),
+        "kill_jobs_on_failure": body.get("killJobsOnFailure"),
+        "paused": body.get("disabledAt") is not None,
+        "user_id": body.get("ownerId"),
+    }
+    destinations = body.get("destinations") or []
+    if destinations and isinstance(destinations[0], Mapping):
+        first = destinations[0]
+        if first.get("format"):
+            observed["format"] = first["format"]
+        meta = first.get("metadata")
+        if isinstance(meta, Mapping) and meta.get("type") in REQUIRED:
+            observed["destination_type"] = meta["type"]
+    metadata = body.get("metadata")
+    if isinstance(metadata, Mapping) and "timezoneOverride" in metadata:
+        observed["timezone_override"] = metadata["timezoneOverride"]
+    return {
+        k: v for k, v in observed.items() if k in ("paused",) or v is not None or k in _NULLABLE
+    }
+
+
+#: Read fields whose null is meaningful (a standard schedule has no condition).
+_NULLABLE = ("condition_type", "condition_query_map_key")
+
+
+class Schedule(OmniResource, spec=ScheduleSpec):
+    """A dashboard delivery or alert. ``adopt_id`` is the schedule's uuid."""
+
+    identifier: pulumi.Output[str]
+    name: pulumi.Output[str]
+    schedule: pulumi.Output[str]
+    timezone: pulumi.Output[str]
+    format: pulumi.Output[str]
+    destination_type: pulumi.Output[str]
+    recipients: pulumi.Output[list[str] | None]
+    webhook_url: pulumi.Output[str | None]
+    slack_recipient_type: pulumi.Output[str | None]
+    bucket_name: pulumi.Output[str | None]
+    key_prefix: pulumi.Output[str | None]
+    region: pulumi.Output[str | None]
+    role_arn: pulumi.Output[str | None]
+    filter_config: pulumi.Output[dict[str, Any] | None]
+    condition_type: pulumi.Output[str | None]
+    condition_query_map_key: pulumi.Output[str | None]
+    enable_formatting: pulumi.Output[bool | None]
+    fan_out: pulumi.Output[bool]
+    hide_hidden_fields: pulumi.Output[bool | None]
+    hide_title: pulumi.Output[bool | None]
+    kill_jobs_on_failure: pulumi.Output[bool]
+    show_content_link: pulumi.Output[bool | None]
+    show_filters: pulumi.Output[bool | None]
+    timezone_override: pulumi.Output[str | None]
+    paused: pulumi.Output[bool]
+    user_id: pulumi.Output[str]
+    s3_deliverer_role_arn: pulumi.Output[str | None]
+    s3_external_id: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        identifier: pulumi.Input[str],
+        name: pulumi.Input[str],
+        schedule: pulumi.Input[str],
+        timezone: pulumi.Input[str],
+        format: pulumi.Input[str],
+        destination_type: pulumi.Input[str],
+        recipients: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+        webhook_url: pulumi.Input[str] | None = None,
+        slack_recipient_type: pulumi.Input[str] | None = None,
+        bucket_name: pulumi.Input[str] | None = None,
+        key_prefix: pulumi.Input[str] | None = None,
+        region: pulumi.Input[str] | None = None,
+        role_arn: pulumi.Input[str] | None = None,
+        filter_config: pulumi.Input[dict[str, Any]] | None = None,
+        condition_type: pulumi.Input[str] | None = None,
+        condition_query_map_key: pulumi.Input[str] | None = None,
+        enable_formatting: pulumi.Input[bool] | None = None,
+        fan_out: pulumi.Input[bool] | None = None,
+        hide_hidden_fields: pulumi.Input[bool] | None = None,
+        hide_title: pulumi.Input[bool] | None = None,
+        kill_jobs_on_failure: pulumi.Input[bool] | None = None,
+        show_content_link: pulumi.Input[bool] | None = None,
+        show_filters: pulumi.Input[bool] | None = None,
+        timezone_override: pulumi.Input[str] | None = None,
+        paused: pulumi.Input[bool] | None = None,
+        user_id: pulumi.Input[str] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)

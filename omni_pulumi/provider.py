@@ -38,7 +38,13 @@ from pulumi.output import Unknown
 from pydantic import ValidationError
 
 from omni_pulumi.diagnostics import warn
-from omni_pulumi.errors import OmniAmbiguousWrite, OmniApiError, OmniError, OmniNotFound
+from omni_pulumi.errors import (
+    OmniAmbiguousWrite,
+    OmniApiError,
+    OmniError,
+    OmniNotFound,
+    OmniTransportError,
+)
 from omni_pulumi.spec import ArgField, ResourceSpec
 
 #: The value the engine sends during preview for an output that is not known yet. The SDK's host
@@ -251,7 +257,16 @@ class OmniProvider(ResourceProvider):
                 "create", args, None, lambda c: self.spec.find_existing(c, args), client
             )
             if found is None:
-                return self._call("create", args, None, lambda c: self.spec.create(c, args), client)
+                try:
+                    return self._call(
+                        "create", args, None, lambda c: self.spec.create(c, args), client
+                    )
+                except OmniAmbiguousWrite as exc:
+                    raise OmniResourceError(
+                        f"{self._describe(args, None)}: create failed twice without an answer: "
+                        f"{exc}. If Omni now holds the object, set adopt_id to "
+                        f"{self.spec.id_doc} and run `pulumi up` again"
+                    ) from exc
             warn(
                 f"{self._describe(args, found)}: the create request got no answer, but Omni had "
                 "made the object; it is now managed (no duplicate was created)"
@@ -311,5 +326,5 @@ class OmniProvider(ResourceProvider):
         """Run one spec call, turning Omni's errors into a message that names the resource."""
         try:
             return call(client or self._client())
-        except OmniApiError as exc:
+        except (OmniApiError, OmniTransportError) as exc:
             raise OmniResourceError(f"{self._describe(args, id_)}: {action} failed: {exc}") from exc

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -58,6 +57,9 @@ _FOLDED_OPS = {
 _BOOKKEEPING_TYPES = re.compile(r"^(pulumi:pulumi:Stack|pulumi:providers:.*)$")
 #: The dynamic provider's pickle: it changes with the provider's code, never with the user's inputs.
 _PROVIDER_KEY = "__provider"
+#: The passphrase of test stacks' secrets (a throwaway local backend: nothing to protect).
+#: Override it with ``env={"PULUMI_CONFIG_PASSPHRASE": ...}``.
+PASSPHRASE = "omni-pulumi-test-stack"
 #: Diagnostics the engine emits for itself on every run.
 _QUIET_SEVERITIES = {"debug"}
 
@@ -327,7 +329,7 @@ class CliStack:
         self.env: dict[str, str] = {
             "PULUMI_BACKEND_URL": backend.as_uri(),
             "PULUMI_HOME": str(home),
-            "PULUMI_CONFIG_PASSPHRASE": secrets.token_urlsafe(16),
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "PATH": os.pathsep.join([str(cli), os.environ.get("PATH", "")]),

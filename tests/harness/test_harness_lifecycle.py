@@ -98,7 +98,8 @@ def test_create_before_delete_collides_on_a_unique_name(toy_stack, toy_store):
     with pytest.raises(HarnessOperationError, match="toy object named 'alpha' already exists"):
         stack.up()
     assert objects_of(toy_store) == {"t1": {"name": "alpha", "kind": "plain"}}
-    stack.preview()  # the old resource is still in state and still diffs as a replace
+    # The old resource is still in state and still diffs as a replace.
+    assert stack.preview().ops_by_name() == {"a": "replace"}
 
 
 def test_delete_before_replace_deletes_first(toy_stack, toy_store):
@@ -246,3 +247,21 @@ def test_undecided_diff_leaves_the_engine_to_compare_inputs(toy_stack, toy_store
     assert (preview.steps[0].op, preview.steps[0].diffs) == ("update", ("size",))
     stack.up()
     assert objects_of(toy_store)["t1"]["size"] == 2
+
+
+def test_a_replaced_object_that_fails_to_delete_stays_owed_in_state(toy_stack, toy_store):
+    spec = {"name": "undeletable", "kind": "plain"}
+
+    def program():
+        toy.Thing("a", name=spec["name"], kind=spec["kind"])
+
+    stack = toy_stack(program)
+    stack.up()
+    spec.update(name="successor", kind="fancy")
+
+    with pytest.raises(HarnessOperationError, match="refuses to go"):
+        stack.up()
+
+    entries = [r for r in stack.state()["deployment"]["resources"] if r["type"] == THING]
+    assert [(r["id"], r.get("delete", False)) for r in entries] == [("t2", False), ("t1", True)]
+    assert stack.preview().ops_by_name() == {"a": "same"}

@@ -282,12 +282,12 @@ class Deployment:
                 )
                 new.outputs = self._outputs(new, checked, resp.properties)
         else:  # replace
-            if provider_dbr or request.deleteBeforeReplace:
-                if not self.preview:
-                    self._delete(old)
-            else:
-                self.pending_deletes.append(old)
+            delete_first = provider_dbr or request.deleteBeforeReplace
+            if delete_first and not self.preview:
+                self._delete(old)
             self._create(new, checked)
+            if not delete_first:
+                self.pending_deletes.append(old)  # only once its replacement exists
         self._record(new, op, diffs)
 
     def _create(self, new: ResourceState, checked: Mapping[str, Any]) -> None:
@@ -386,12 +386,14 @@ class Deployment:
     def _final_resources(self) -> list[ResourceState]:
         """The new snapshot: what the program registered, plus old entries not yet dealt with."""
         keep = list(self.new)
+        stepped = {r.urn for r in self.new}
         for res in self.pending_deletes:
             if id(res) not in self.deleted:
                 res.pending_delete = True
                 keep.append(res)
         for urn, res in self.old.items():
-            if urn not in self.registered and id(res) not in self.deleted:
+            # Not re-registered, or its step failed: the old state stands unless it was deleted.
+            if urn not in stepped and id(res) not in self.deleted:
                 keep.append(res)
         return dependency_order(keep)
 

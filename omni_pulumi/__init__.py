@@ -15,12 +15,26 @@ from omni_pulumi.errors import (
     OmniNotFound,
     OmniRateLimited,
 )
-from omni_pulumi.resources import Folder, Label, UserGroup
+from omni_pulumi.resources import (
+    Connection,
+    ConnectionEnvironment,
+    Folder,
+    GitConfig,
+    Label,
+    Model,
+    Schedule,
+    SchemaRefreshSchedule,
+    UserGroup,
+)
 from omni_pulumi.version import __version__
 
 __all__ = [
+    "Connection",
+    "ConnectionEnvironment",
     "Folder",
+    "GitConfig",
     "Label",
+    "Model",
     "OmniApiError",
     "OmniAuthError",
     "OmniConfigError",
@@ -28,6 +42,8 @@ __all__ = [
     "OmniError",
     "OmniNotFound",
     "OmniRateLimited",
+    "Schedule",
+    "SchemaRefreshSchedule",
     "UserGroup",
     "__version__",
 ]

@@ -533,7 +533,8 @@ class Connection(OmniResource, spec=ConnectionSpec):
     private_key: pulumi.Output[str | None]
     oauth_client_secret: pulumi.Output[str | None]
     base_role: pulumi.Output[str]
-    environment_user_attribute: pulumi.Output[EnvironmentUserAttributeDict | None]
+    # A TypedDict here would make the SDK insist on that class for the output value: plain dict.
+    environment_user_attribute: pulumi.Output[dict[str, Any] | None]
     host: pulumi.Output[str | None]
     host_override: pulumi.Output[str | None]
     port: pulumi.Output[int | None]

@@ -1,0 +1,101 @@
+"""The demo stack: an Omni instance the way a data team keeps it in code.
+
+A Snowflake warehouse with dev and prod environment connections, a schema model and a shared model
+with its git configuration, labels, nested folders, user groups and a weekly delivery schedule.
+`pulumi up` runs this file; `scripts/demo.py` runs :func:`define` as an inline program.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+import omni_pulumi as omni
+
+
+def define() -> None:
+    config = pulumi.Config()
+    password = config.get_secret("warehousePassword") or pulumi.Output.secret("demo-placeholder")
+
+    def snowflake(name: str, database: str, **extra) -> omni.Connection:
+        return omni.Connection(
+            name,
+            name=f"Snowflake ({name})",
+            dialect="snowflake",
+            host="acme-xy12345",
+            warehouse="ANALYTICS_WH",
+            database=database,
+            username="OMNI_SVC",
+            password=password,
+            include_schemas=["MARTS", "STAGING"],
+            **extra,
+        )
+
+    warehouse = snowflake(
+        "warehouse",
+        "ANALYTICS",
+        base_role="QUERIER",
+        environment_user_attribute={"attribute_name": "omni_env", "default_values": ["prod"]},
+    )
+    for env in ("dev", "prod"):
+        omni.ConnectionEnvironment(
+            f"{env}-environment",
+            base_connection_id=warehouse.id,
+            environment_connection_id=snowflake(f"warehouse-{env}", f"ANALYTICS_{env.upper()}").id,
+            user_attribute_values=[env],
+        )
+    omni.SchemaRefreshSchedule(
+        "nightly-schema-refresh",
+        connection_id=warehouse.id,
+        schedule="00 03 * * ? *",
+        timezone="Europe/Amsterdam",
+    )
+
+    schema = omni.Model("schema", connection_id=warehouse.id, model_kind="SCHEMA")
+    shared = omni.Model(
+        "shared",
+        connection_id=warehouse.id,
+        model_kind="SHARED",
+        model_name="Analytics",
+        opts=pulumi.ResourceOptions(depends_on=[schema]),
+    )
+    git = omni.GitConfig(
+        "shared-git",
+        model_id=shared.id,
+        ssh_url="git@github.com:acme/omni-model.git",
+        require_pull_request="users-only",
+    )
+
+    omni.Label("certified", name="Certified", verified=True, color="#1a7f37")
+    omni.Label("draft", name="Draft", color="#9a6700", description="Work in progress")
+    finance = omni.Folder("finance", name="Finance")
+    reports = omni.Folder("finance-reports", name="Reports", parent_folder_id=finance.id)
+
+    analysts = omni.UserGroup(
+        "analysts", display_name="Analysts", members=config.require_object("analystIds")
+    )
+    omni.UserGroup(
+        "finance-leads", display_name="Finance leads", members=[config.require("financeLeadId")]
+    )
+
+    weekly = omni.Schedule(
+        "weekly-revenue",
+        identifier=config.require("revenueDashboard"),
+        name="Weekly revenue",
+        schedule="00 08 ? * MON *",
+        timezone="Europe/Amsterdam",
+        format="pdf",
+        destination_type="email",
+        recipients=["finance@example.com"],
+    )
+
+    pulumi.export("warehouse_id", warehouse.id)
+    pulumi.export("shared_model_id", shared.id)
+    pulumi.export("deploy_key", git.public_key)
+    pulumi.export("webhook_url", git.webhook_url)
+    pulumi.export("reports_path", reports.path)
+    pulumi.export("analysts_group_id", analysts.id)
+    pulumi.export("weekly_schedule_id", weekly.id)
+
+
+if __name__ == "__main__":
+    define()

@@ -1,0 +1,72 @@
+"""SCIM user groups and users: organization keys only, seeded members, full-replace PUT."""
+
+from __future__ import annotations
+
+G = "/api/scim/v2/Groups"
+
+
+def test_group_lifecycle(api, emu):
+    ana, bo = emu.seed_user("ana@example.com", "Ana"), emu.seed_user("bo@example.com", "Bo")
+    group = api.ok("POST", G, 201, json={"displayName": "Analysts", "members": [{"value": ana}]})
+    assert group["members"] == [{"value": ana, "display": "Ana"}]
+    assert len(group["id"]) == 8
+    assert (
+        api.error("POST", G, 409, json={"displayName": "analysts"})
+        == "Group with this name already exists"
+    )
+    replaced = api.ok("PUT", f"{G}/{group['id']}", json={"displayName": "Analysts",
+                                                          "members": [{"value": bo, "display": "Bo"}]})  # fmt: skip
+    assert [m["value"] for m in replaced["members"]] == [bo]
+    patch = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [
+            {"op": "add", "path": "members", "value": [{"value": ana}]},
+            {"op": "remove", "path": f'members[value eq "{bo}"]'},
+            {"op": "replace", "value": {"displayName": "Data Analysts"}},
+        ],
+    }
+    patched = api.ok("PATCH", f"{G}/{group['id']}", json=patch)
+    assert (patched["displayName"], [m["value"] for m in patched["members"]]) == (
+        "Data Analysts",
+        [ana],
+    )
+    assert api.ok("GET", f"{G}/{group['id']}") == patched
+    api.ok("DELETE", f"{G}/{group['id']}", 204)
+    api.error("GET", f"{G}/{group['id']}", 404)
+
+
+def test_members_must_be_seeded_users(api):
+    missing = "00000000-0000-4000-8000-000000000000"
+    detail = api.error("POST", G, 400, json={"displayName": "X", "members": [{"value": missing}]})
+    assert detail == "Bad Request: members.0.value: User not found in organization"
+
+
+def test_list_pages_filters_and_excludes_members(api, emu):
+    for name in ("A", "B", "C"):
+        api.ok("POST", G, 201, json={"displayName": name})
+    page = api.ok("GET", G, params={"startIndex": "2", "count": "1"})
+    assert (page["totalResults"], page["startIndex"], page["itemsPerPage"]) == (3, 2, 1)
+    assert page["Resources"][0]["displayName"] == "B"
+    found = api.ok(
+        "GET", G, params={"filter": 'displayName eq "c"', "excludedAttributes": "members"}
+    )
+    assert [g["displayName"] for g in found["Resources"]] == ["C"]
+    assert "members" not in found["Resources"][0]
+
+
+def test_personal_access_token_is_refused(emu, api):
+    from .conftest import Api
+
+    emu.add_api_key("pat-key", org=False)
+    pat = Api(emu, "pat-key")
+    assert pat.error("GET", G, 403) == "Forbidden: this endpoint requires an organization API key"
+    assert pat.ok("GET", "/api/v1/labels") == {"labels": []}
+
+
+def test_users_are_listed_and_read(api, emu):
+    ana = emu.seed_user("ana@example.com", "Ana")
+    users = api.ok("GET", "/api/scim/v2/Users", params={"filter": 'userName eq "ana@example.com"'})
+    assert users["Resources"] == [{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": ana,
+                                   "userName": "ana@example.com", "displayName": "Ana", "active": True}]  # fmt: skip
+    assert api.ok("GET", f"/api/scim/v2/Users/{ana}")["userName"] == "ana@example.com"
+    api.error("GET", "/api/scim/v2/Users/00000000-0000-4000-8000-000000000000", 404)

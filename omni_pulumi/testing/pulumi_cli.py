@@ -213,15 +213,24 @@ def _changed_keys(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) 
 
 
 def _step_diffs(meta: StepEventMetadata, *, refresh: bool) -> tuple[str, ...]:
+    """Every top-level property that differs, as ``[diff: ...]`` in the CLI's display lists them.
+
+    For a replacement that is the properties forcing it (``keys``) and the others that change
+    with it.
+    """
     if meta.diffs:
         return tuple(sorted(set(meta.diffs) - {_PROVIDER_KEY}))
     if meta.detailed_diff:
         return tuple(sorted({k.split(".")[0].split("[")[0] for k in meta.detailed_diff}))
     old, new = meta.old, meta.new
+    if old is None or new is None:
+        # One side of a replacement (the create or the delete): only the forcing keys are known.
+        return tuple(sorted(meta.keys or ()))
     if refresh:
-        return _changed_keys(old and old.outputs, new and new.outputs)
+        return _changed_keys(old.outputs, new.outputs)
     if meta.op in (OpType.UPDATE, OpType.REPLACE, OpType.CREATE_REPLACEMENT):
-        return tuple(meta.keys or ()) or _changed_keys(old and old.inputs, new and new.inputs)
+        changed = set(meta.keys or ()) | set(_changed_keys(old.inputs, new.inputs))
+        return tuple(sorted(changed))
     return ()
 
 

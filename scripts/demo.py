@@ -46,17 +46,16 @@ def open_stack(base_url: str):
     plain, secret = stack_config()
     plain["omni:baseUrl"] = base_url
     kwargs = dict(project="omni-demo", stack="dev", config=plain, secret_config=secret)
-    try:
-        from omni_pulumi.testing.pulumi_cli import CliStack, find_pulumi_cli
+    from omni_pulumi.testing.pulumi_cli import CliStack, find_pulumi_cli
 
-        cli = find_pulumi_cli()
-        print(f"engine: the real Pulumi CLI — {cli.source}")
-        return CliStack(load_program(), **kwargs)
-    except Exception as exc:  # no CLI and no Go: the harness is the engine
-        from omni_pulumi.testing.harness import HarnessStack
+    cli = find_pulumi_cli()
+    if cli.available:
+        print(f"engine: the real Pulumi CLI, {cli.reason}")
+        return CliStack(load_program(), cli=cli.directory, **kwargs)
+    from omni_pulumi.testing.harness import HarnessStack
 
-        print(f"engine: the engine-protocol harness (no Pulumi CLI: {exc})")
-        return HarnessStack(load_program(), **kwargs)
+    print(f"engine: the engine-protocol harness ({cli.reason})")
+    return HarnessStack(load_program(), **kwargs)
 
 
 def show(title: str, result: OperationResult) -> None:
@@ -64,6 +63,9 @@ def show(title: str, result: OperationResult) -> None:
     for step in result.steps:
         if step.op not in ("same", "read"):
             print(f"  {step.op:8} {step.type.rsplit(':', 1)[-1]:24} {step.name}")
+    for line in result.diagnostics:
+        if "omni-pulumi:" in line:
+            print("  " + line.strip())
 
 
 def main() -> int:
@@ -82,9 +84,6 @@ def main() -> int:
             show("second preview", preview)
             print(f"  (Omni API calls during the preview: {calls})")
             show("pulumi destroy", stack.destroy())
-            for line in stack.host_stderr().splitlines() if hasattr(stack, "host_stderr") else []:
-                if line.startswith("omni-pulumi:"):
-                    print(line)
     print("\ndemo finished: up, a clean second preview, destroy")
     return 0
 

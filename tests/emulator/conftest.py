@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from omni_pulumi.emulator import Emulator
+from omni_pulumi.emulator.pytest_fixtures import omni_emulator  # noqa: F401 (the public fixture)
 
 from . import contract
 

@@ -17,10 +17,24 @@ DIALECT_MINIMUMS = {
     "oracle": {"host": "db", "acceptsLicense": True},
 }
 ALL_DIALECTS = [
-    "athena", "bigquery", "clickhouse", "databricks", "databricks_lakebase", "exasol", "mariadb",
-    "motherduck", "mssql", "mysql", "oracle", "postgres", "redshift", "sap_hana", "snowflake",
-    "starrocks", "trino",
-]  # fmt: skip
+    "athena",
+    "bigquery",
+    "clickhouse",
+    "databricks",
+    "databricks_lakebase",
+    "exasol",
+    "mariadb",
+    "motherduck",
+    "mssql",
+    "mysql",
+    "oracle",
+    "postgres",
+    "redshift",
+    "sap_hana",
+    "snowflake",
+    "starrocks",
+    "trino",
+]
 
 
 def create(api, dialect="postgres", name="DB", **extra):

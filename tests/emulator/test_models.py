@@ -48,8 +48,16 @@ def test_list_filters_and_cursor_pagination(api, connection, shared_model):
     assert len(kinds) == 1
     first = api.ok("GET", M, params={"pageSize": 1, "sortField": "name", "sortDirection": "asc"})
     assert first["pageInfo"]["hasNextPage"] is True
-    second = api.ok("GET", M, params={"pageSize": 1, "sortField": "name", "sortDirection": "asc",
-                                      "cursor": first["pageInfo"]["nextCursor"]})  # fmt: skip
+    second = api.ok(
+        "GET",
+        M,
+        params={
+            "pageSize": 1,
+            "sortField": "name",
+            "sortDirection": "asc",
+            "cursor": first["pageInfo"]["nextCursor"],
+        },
+    )
     assert second["pageInfo"]["hasNextPage"] is False
     assert {first["records"][0]["id"], second["records"][0]["id"]} == {shared_model, kinds[0]["id"]}
     assert (
@@ -98,8 +106,11 @@ def test_refresh_job_goes_in_progress_then_completed(api, emu, connection):
 def test_git_config_lifecycle(api, shared_model):
     path = f"{M}/{shared_model}/git"
     api.error("GET", path, 404)
-    body = {"sshUrl": "git@github.com:acme/model.git", "requirePullRequest": "users-only",
-            "deployKeyPassphrase": "pass"}  # fmt: skip
+    body = {
+        "sshUrl": "git@github.com:acme/model.git",
+        "requirePullRequest": "users-only",
+        "deployKeyPassphrase": "pass",
+    }
     made = api.ok("POST", path, 201, json=body)
     assert made["publicKey"].startswith("ssh-ed25519 ")
     assert (made["gitServiceProvider"], made["authMethod"], made["baseBranch"]) == (

@@ -27,8 +27,13 @@ def email_schedule(board, **extra):
 
 def test_create_and_read_back(api, emu, board):
     ana = emu.seed_user("ana@example.com", "Ana")
-    body = email_schedule(board, timezoneOverride="UTC", filterConfig={"region": {"is": "EU"}},
-                          hideTitle=True, fanOut=True)  # fmt: skip
+    body = email_schedule(
+        board,
+        timezoneOverride="UTC",
+        filterConfig={"region": {"is": "EU"}},
+        hideTitle=True,
+        fanOut=True,
+    )
     made = api.ok("POST", S, json=body)
     assert made["message"] == "Schedule created successfully"
     got = api.ok("GET", f"{S}/{made['id']}")
@@ -104,7 +109,7 @@ def test_create_validation(api, board, extra, status, message):
             "s3",
             {"bucketName": "reports", "region": "eu-west-1", "roleArn": "arn:aws:iam::1:role/x"},
             "roleArn",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_destinations_need_their_fields(api, board, destination, fields, missing):

@@ -14,8 +14,11 @@ def test_group_lifecycle(api, emu):
         api.error("POST", G, 409, json={"displayName": "analysts"})
         == "Group with this name already exists"
     )
-    replaced = api.ok("PUT", f"{G}/{group['id']}", json={"displayName": "Analysts",
-                                                          "members": [{"value": bo, "display": "Bo"}]})  # fmt: skip
+    replaced = api.ok(
+        "PUT",
+        f"{G}/{group['id']}",
+        json={"displayName": "Analysts", "members": [{"value": bo, "display": "Bo"}]},
+    )
     assert [m["value"] for m in replaced["members"]] == [bo]
     patch = {
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -66,7 +69,14 @@ def test_personal_access_token_is_refused(emu, api):
 def test_users_are_listed_and_read(api, emu):
     ana = emu.seed_user("ana@example.com", "Ana")
     users = api.ok("GET", "/api/scim/v2/Users", params={"filter": 'userName eq "ana@example.com"'})
-    assert users["Resources"] == [{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": ana,
-                                   "userName": "ana@example.com", "displayName": "Ana", "active": True}]  # fmt: skip
+    assert users["Resources"] == [
+        {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "id": ana,
+            "userName": "ana@example.com",
+            "displayName": "Ana",
+            "active": True,
+        }
+    ]
     assert api.ok("GET", f"/api/scim/v2/Users/{ana}")["userName"] == "ana@example.com"
     api.error("GET", "/api/scim/v2/Users/00000000-0000-4000-8000-000000000000", 404)

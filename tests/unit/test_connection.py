@@ -34,7 +34,12 @@ UPDATABLE = {"base_role", "environment_user_attribute", "password", "private_key
 @pytest.fixture
 def provider():
     provider = OmniProvider(ConnectionSpec())
-    config = {"omni:baseUrl": BASE_URL, "omni:apiKey": "k", "omni:requestsPerMinute": "0"}
+    config = {
+        "omni:baseUrl": BASE_URL,
+        "omni:apiKey": "k",
+        "omni:requestsPerMinute": "0",
+        "omni:maxRetryWaitSeconds": "0",
+    }
     provider.configure(ConfigureRequest(Config(config, "proj")))
     return provider
 

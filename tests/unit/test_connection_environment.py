@@ -23,7 +23,12 @@ ONE = f"{PATH}/{ID}"
 @pytest.fixture
 def provider():
     provider = OmniProvider(ConnectionEnvironmentSpec())
-    config = {"omni:baseUrl": BASE_URL, "omni:apiKey": "k", "omni:requestsPerMinute": "0"}
+    config = {
+        "omni:baseUrl": BASE_URL,
+        "omni:apiKey": "k",
+        "omni:requestsPerMinute": "0",
+        "omni:maxRetryWaitSeconds": "0",
+    }
     provider.configure(ConfigureRequest(Config(config, "proj")))
     return provider
 

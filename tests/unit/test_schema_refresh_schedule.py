@@ -39,7 +39,12 @@ def record(**over):
 @pytest.fixture
 def provider():
     provider = OmniProvider(SchemaRefreshScheduleSpec())
-    config = {"omni:baseUrl": BASE_URL, "omni:apiKey": "k", "omni:requestsPerMinute": "0"}
+    config = {
+        "omni:baseUrl": BASE_URL,
+        "omni:apiKey": "k",
+        "omni:requestsPerMinute": "0",
+        "omni:maxRetryWaitSeconds": "0",
+    }
     provider.configure(ConfigureRequest(Config(config, "proj")))
     return provider
 

@@ -94,7 +94,7 @@ class ConnectionArgs(OmniArgs):
             secret=True,
             write_only=True,
             api="passwordUnencrypted",
-            doc="The password (secret, never read back). For BigQuery, the service account's JSON "
+            doc="The password. For BigQuery, the service account's JSON "
             "key file content. May be omitted for Snowflake keypair authentication. A change "
             "rotates it in place.",
         ),
@@ -106,7 +106,7 @@ class ConnectionArgs(OmniArgs):
             secret=True,
             write_only=True,
             doc="Snowflake keypair authentication: a PEM-encoded PKCS#8 RSA key, at least 2048 "
-            "bits (secret, never read back; Omni adds PEM headers if missing). A change rotates "
+            "bits (Omni adds PEM headers if missing). A change rotates "
             "it in place.",
         ),
     ] = None
@@ -116,8 +116,8 @@ class ConnectionArgs(OmniArgs):
             secret=True,
             write_only=True,
             api="oauthClientSecretUnencrypted",
-            doc="OAuth client secret for admin schema refresh (Snowflake, Databricks; secret, "
-            "never read back). A change replaces the connection.",
+            doc="OAuth client secret for admin schema refresh (Snowflake, "
+            "Databricks). A change replaces the connection.",
         ),
     ] = None
     base_role: Annotated[

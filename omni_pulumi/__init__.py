@@ -18,6 +18,7 @@ from omni_pulumi.errors import (
 from omni_pulumi.resources import (
     Connection,
     ConnectionEnvironment,
+    DbtEnvironment,
     Folder,
     GitConfig,
     Label,
@@ -31,6 +32,7 @@ from omni_pulumi.version import __version__
 __all__ = [
     "Connection",
     "ConnectionEnvironment",
+    "DbtEnvironment",
     "Folder",
     "GitConfig",
     "Label",

@@ -5,6 +5,7 @@ from omni_pulumi.resources.connection_environment import (
     ConnectionEnvironment,
     ConnectionEnvironmentSpec,
 )
+from omni_pulumi.resources.dbt_environment import DbtEnvironment, DbtEnvironmentSpec
 from omni_pulumi.resources.folder import Folder, FolderSpec
 from omni_pulumi.resources.git_config import GitConfig, GitConfigSpec
 from omni_pulumi.resources.label import Label, LabelSpec
@@ -20,6 +21,7 @@ from omni_pulumi.resources.user_group import UserGroup, UserGroupSpec
 SPECS = (
     ConnectionSpec,
     ConnectionEnvironmentSpec,
+    DbtEnvironmentSpec,
     SchemaRefreshScheduleSpec,
     ModelSpec,
     GitConfigSpec,
@@ -33,6 +35,7 @@ SPECS = (
 RESOURCES = (
     Connection,
     ConnectionEnvironment,
+    DbtEnvironment,
     SchemaRefreshSchedule,
     Model,
     GitConfig,
@@ -49,6 +52,8 @@ __all__ = [
     "ConnectionEnvironment",
     "ConnectionEnvironmentSpec",
     "ConnectionSpec",
+    "DbtEnvironment",
+    "DbtEnvironmentSpec",
     "Folder",
     "FolderSpec",
     "GitConfig",

@@ -261,7 +261,8 @@ class DbtEnvironment(OmniResource, spec=DbtEnvironmentSpec):
     target_role: pulumi.Output[str | None]
     owner_id: pulumi.Output[str | None]
     is_deferral_enabled: pulumi.Output[bool]
-    variables: pulumi.Output[list[DbtVariableDict]]
+    # Plain dicts: a TypedDict here would make the SDK insist on that class for the output value.
+    variables: pulumi.Output[list[dict[str, Any]]]
     environment_id: pulumi.Output[str]
     is_default_environment: pulumi.Output[bool]
 

@@ -145,8 +145,11 @@ def _secret_values(body: Any) -> set[str]:
 
     def walk(node: Any, secret: bool) -> None:
         if isinstance(node, Mapping):
+            # A dbt variable marks its own value secret: {"name", "value", "isSecret": true}.
+            flagged = node.get("isSecret") is True
             for key, value in node.items():
-                walk(value, secret or bool(_SECRET_FIELD.search(str(key))))
+                named = bool(_SECRET_FIELD.search(str(key))) or (flagged and key == "value")
+                walk(value, secret or named)
         elif isinstance(node, (list, tuple)):
             for item in node:
                 walk(item, secret)

@@ -378,3 +378,31 @@ def test_debug_log_has_method_path_status_and_duration(client, mock, caplog):
         client.get("/api/v1/labels", params={"userId": "u"})
     lines = [r.getMessage() for r in caplog.records if r.name == "omni_pulumi"]
     assert lines == ["GET /api/v1/labels -> 200 in 0.000 s"]
+
+
+def test_a_secret_dbt_variable_value_never_reaches_an_error():
+    """Omni may echo a request's values in its message; a variable flagged isSecret is redacted."""
+    import responses as responses_lib
+
+    from omni_pulumi.client import OmniClient
+    from omni_pulumi.errors import OmniBadRequest
+
+    with responses_lib.RequestsMock() as mock:
+        mock.post(
+            "https://acme.omniapp.co/api/v1/x",
+            status=400,
+            json={
+                "detail": "Bad Request: value 'dbt-secret-do-not-leak' is invalid",
+                "status": 400,
+            },
+        )
+        client = OmniClient("https://acme.omniapp.co", "k", requests_per_minute=0)
+        body = {
+            "variables": [{"name": "TOKEN", "value": "dbt-secret-do-not-leak", "isSecret": True}]
+        }
+        try:
+            client.post("/api/v1/x", json=body)
+        except OmniBadRequest as exc:
+            assert "dbt-secret-do-not-leak" not in str(exc)
+        else:
+            raise AssertionError("Omni's 400 must raise")

@@ -19,6 +19,7 @@ API_KEY = "lifecycle-org-key"
 @pytest.fixture
 def world() -> Iterator[World]:
     with Emulator(api_key=API_KEY, rate_limit=0) as emulator:
+        emulator.job_polls_in_progress = 0  # schema refresh jobs finish at their first poll
         users = [emulator.seed_user(f"user{i}@example.com") for i in range(3)]
         client = OmniClient(emulator.base_url, API_KEY, requests_per_minute=0)
         yield World(emulator=emulator, client=client, users=users)

@@ -1,75 +1,27 @@
 """One scenario per resource: what the lifecycle suite needs to know to exercise it.
 
 The suite (``test_lifecycle.py``) runs the same steps for every scenario, so adding a resource to
-the suite is adding one entry here, not another copy of the tests.
+the suite is adding one entry here (or in ``scenarios_*.py``), not another copy of the tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import omni_pulumi as omni
-from omni_pulumi.client import OmniClient, quote_segment
-from omni_pulumi.emulator import Emulator
-from omni_pulumi.errors import OmniNotFound
+from omni_pulumi.client import quote_segment
 
+from .scenario import Scenario, World
+from .scenario import exists_unless_404 as _exists
+from .scenarios_connections import (
+    CONNECTION,
+    CONNECTION_ENVIRONMENT,
+    DBT_ENVIRONMENT,
+    SCHEMA_REFRESH_SCHEDULE,
+)
+from .scenarios_models import GIT_CONFIG, MODEL, SCHEDULE
 
-@dataclass
-class World:
-    """The instance a scenario runs against: the emulator, a client, and seeded objects."""
-
-    emulator: Emulator
-    client: OmniClient
-    users: list[str]
-
-
-#: Builds, inside the program, the resources the subject depends on; returns them by name.
-Deps = Callable[[World], dict[str, Any]]
-#: Arguments of the subject, given the world and its dependencies.
-Args = Callable[[World, dict[str, Any]], dict[str, Any]]
-
-
-def no_deps(world: World) -> dict[str, Any]:
-    return {}
-
-
-@dataclass(frozen=True)
-class Scenario:
-    kind: str
-    resource: type
-    #: Every argument set.
-    args: Args
-    #: Overrides that change only updatable arguments.
-    update: Args
-    #: Overrides that change a replace-only argument (None where every argument updates in place).
-    replace: Args | None
-    #: Change the object outside Pulumi; returns (output name, the value refresh must then show).
-    drift: Callable[[World, str, dict[str, Any]], tuple[str, Any]]
-    #: Delete the object outside Pulumi.
-    delete_outside: Callable[[World, str, dict[str, Any]], None]
-    #: Make the object by hand, with an updatable setting unlike ``adopt_args``; return its id.
-    make_by_hand: Callable[[World], str]
-    #: The program's arguments for adopting that object (no dependencies).
-    adopt_args: Callable[[World], dict[str, Any]]
-    #: Overrides that make a replace-only argument differ from the object made by hand.
-    adopt_conflict: Callable[[World], dict[str, Any]] | None
-    #: An adoption id that names no object.
-    missing_id: str
-    #: Whether the object still exists in Omni.
-    exists: Callable[[World, str, dict[str, Any]], bool]
-    deps: Deps = no_deps
-    #: Values that may be secrets in state: none of them may appear in plain text.
-    secrets: tuple[str, ...] = field(default=())
-
-
-def _exists(call: Callable[[], Any]) -> bool:
-    try:
-        call()
-    except OmniNotFound:
-        return False
-    return True
+__all__ = ["SCENARIOS", "Scenario", "World"]
 
 
 # -- Label ---------------------------------------------------------------------------------------
@@ -178,4 +130,15 @@ USER_GROUP = Scenario(
     exists=lambda w, id_, outs: _exists(lambda: w.client.get(f"/api/scim/v2/Groups/{id_}")),
 )
 
-SCENARIOS = [LABEL, FOLDER, USER_GROUP]
+SCENARIOS = [
+    LABEL,
+    FOLDER,
+    USER_GROUP,
+    CONNECTION,
+    CONNECTION_ENVIRONMENT,
+    SCHEMA_REFRESH_SCHEDULE,
+    DBT_ENVIRONMENT,
+    MODEL,
+    GIT_CONFIG,
+    SCHEDULE,
+]

@@ -21,6 +21,8 @@ def configured(spec: ResourceSpec, **extra: str) -> OmniProvider:
         "omni:baseUrl": BASE_URL,
         "omni:apiKey": API_KEY,
         "omni:requestsPerMinute": "0",
+        # Unit tests never wait: a request `responses` does not expect fails at once.
+        "omni:maxRetryWaitSeconds": "0",
         **extra,
     }
     provider.configure(ConfigureRequest(Config(config, "proj")))

@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 from responses import matchers
 
-from omni_pulumi.provider import UNKNOWN, OmniProvider, OmniResourceError
+from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources.connection import ConnectionSpec
+from tests.unit.conftest import configured
 
 BASE_URL = "https://acme.omniapp.co"
 ID = "550e8400-e29b-41d4-a716-446655440000"
@@ -33,15 +32,7 @@ UPDATABLE = {"base_role", "environment_user_attribute", "password", "private_key
 
 @pytest.fixture
 def provider():
-    provider = OmniProvider(ConnectionSpec())
-    config = {
-        "omni:baseUrl": BASE_URL,
-        "omni:apiKey": "k",
-        "omni:requestsPerMinute": "0",
-        "omni:maxRetryWaitSeconds": "0",
-    }
-    provider.configure(ConfigureRequest(Config(config, "proj")))
-    return provider
+    return configured(ConnectionSpec())
 
 
 def connection(**over):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 from responses import matchers
 
-from omni_pulumi.provider import UNKNOWN, OmniProvider, OmniResourceError
+from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources import connection_environment
 from omni_pulumi.resources.connection_environment import ConnectionEnvironmentSpec
+from tests.unit.conftest import configured
 
 BASE_URL = "https://acme.omniapp.co"
 BASE = "550e8400-e29b-41d4-a716-446655440000"
@@ -22,15 +21,7 @@ ONE = f"{PATH}/{ID}"
 
 @pytest.fixture
 def provider():
-    provider = OmniProvider(ConnectionEnvironmentSpec())
-    config = {
-        "omni:baseUrl": BASE_URL,
-        "omni:apiKey": "k",
-        "omni:requestsPerMinute": "0",
-        "omni:maxRetryWaitSeconds": "0",
-    }
-    provider.configure(ConfigureRequest(Config(config, "proj")))
-    return provider
+    return configured(ConnectionEnvironmentSpec())
 
 
 @pytest.fixture(autouse=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 from responses import matchers
 
-from omni_pulumi.provider import OmniProvider, OmniResourceError
+from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.dbt_environment import DbtEnvironment, DbtEnvironmentSpec
+from tests.unit.conftest import configured
 
 BASE_URL = "https://acme.omniapp.co"
 CONN = "550e8400-e29b-41d4-a716-446655440000"
@@ -31,15 +30,7 @@ VARIABLES = [
 
 @pytest.fixture
 def provider():
-    provider = OmniProvider(DbtEnvironmentSpec())
-    config = {
-        "omni:baseUrl": BASE_URL,
-        "omni:apiKey": "k",
-        "omni:requestsPerMinute": "0",
-        "omni:maxRetryWaitSeconds": "0",
-    }
-    provider.configure(ConfigureRequest(Config(config, "proj")))
-    return provider
+    return configured(DbtEnvironmentSpec())
 
 
 def record(**over):

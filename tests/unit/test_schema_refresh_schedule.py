@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 from responses import matchers
 
-from omni_pulumi.provider import UNKNOWN, OmniProvider, OmniResourceError
+from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
+from tests.unit.conftest import configured
 
 BASE_URL = "https://acme.omniapp.co"
 CONN = "550e8400-e29b-41d4-a716-446655440000"
@@ -38,15 +37,7 @@ def record(**over):
 
 @pytest.fixture
 def provider():
-    provider = OmniProvider(SchemaRefreshScheduleSpec())
-    config = {
-        "omni:baseUrl": BASE_URL,
-        "omni:apiKey": "k",
-        "omni:requestsPerMinute": "0",
-        "omni:maxRetryWaitSeconds": "0",
-    }
-    provider.configure(ConfigureRequest(Config(config, "proj")))
-    return provider
+    return configured(SchemaRefreshScheduleSpec())
 
 
 def checked(provider, **args):

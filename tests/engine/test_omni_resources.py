@@ -8,6 +8,7 @@ two, so each resource tells one story on one stack.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -167,3 +168,164 @@ def test_adoption_through_the_resource_class(scenario, marker, world: World, omn
 
     stack.program = adoption_program(scenario, world, None, id_)
     stack.preview(expect_no_changes=True)
+
+
+# -- secrets ---------------------------------------------------------------------------------------
+
+#: The property Pulumi's state uses to mark an encrypted value.
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+GIT_TOKEN = "ghp_engine-test-token-1"
+
+
+def is_ciphertext(value: Any) -> bool:
+    return isinstance(value, dict) and SECRET_SIG in value and "ciphertext" in value
+
+
+def revealed(value: Any) -> Any:
+    """An export made with ``--show-secrets``, its secrets' JSON text decoded in place."""
+    if isinstance(value, dict) and SECRET_SIG in value and "plaintext" in value:
+        return revealed(json.loads(value["plaintext"]))
+    if isinstance(value, dict):
+        return {k: revealed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [revealed(v) for v in value]
+    return value
+
+
+def secrets_program(world: World) -> Callable[[], None]:
+    """A connection's credentials, a git token, a secret dbt variable, all in one stack (the API
+    key comes from the stack's secret config)."""
+    by_kind = {s.kind: s for s in SCENARIOS}
+    connection, git, dbt = by_kind["Connection"], by_kind["GitConfig"], by_kind["DbtEnvironment"]
+
+    def run() -> None:
+        import pulumi
+
+        connection.resource("warehouse", **connection.args(world, {}))
+        models = git.deps(world)
+        repo = git.resource(
+            "repo",
+            model_id=models["shared"].id,
+            clone_url="https://github.com/acme/models.git",
+            auth_method="https_token",
+            token=GIT_TOKEN,
+            base_branch="main",
+        )
+        dbt_deps = dbt.deps(world)
+        dbt.resource("ci", **dbt.args(world, dbt_deps))
+        pulumi.export("webhook_secret", repo.webhook_secret)
+
+    return run
+
+
+def test_secrets_are_ciphertext_in_the_stored_state(world: World, omni_stack):
+    stack = omni_stack(secrets_program(world))
+    done = stack.up()
+    assert done.secret_outputs == ["webhook_secret"]
+    webhook_secret = done.outputs["webhook_secret"]
+    assert webhook_secret
+
+    state = stack.state()["deployment"]
+    resources = {r["urn"].rsplit("::", 1)[-1]: r for r in state["resources"]}
+    secret_inputs = {
+        "warehouse": ("password", "private_key", "oauth_client_secret"),
+        "repo": ("token",),
+        "ci": ("variables",),
+    }
+    for name, keys in secret_inputs.items():
+        for key in keys:
+            assert is_ciphertext(resources[name]["inputs"][key]), (name, "input", key)
+            assert is_ciphertext(resources[name]["outputs"][key]), (name, "output", key)
+    assert is_ciphertext(resources["repo"]["outputs"]["webhook_secret"])
+    (root,) = [r for r in state["resources"] if r["type"] == "pulumi:pulumi:Stack"]
+    assert is_ciphertext(root["outputs"]["webhook_secret"])
+
+    connection_args = next(s for s in SCENARIOS if s.kind == "Connection").args(world, {})
+    values = [connection_args[key] for key in secret_inputs["warehouse"]]
+    values += [GIT_TOKEN, API_KEY, webhook_secret, "dbt-secret-one"]
+    exported = json.dumps(state)
+    for value in values:
+        # As stored, and as it would appear inside the JSON text (a key file has quotes/newlines).
+        assert value not in exported and json.dumps(value)[1:-1] not in exported, value[:12]
+    # Every value looked for is one state holds, encrypted.
+    held = json.dumps(revealed(stack.state(show_secrets=True)))
+    assert [v[:12] for v in values if json.dumps(v)[1:-1] not in held] == []
+
+
+# -- the harness against the real engine -----------------------------------------------------------
+
+
+def state_shape(state: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """What both engines must store alike, ids and values aside: each resource's name and type,
+    its output keys, and which inputs and outputs are secret."""
+    shape = []
+    for resource in state["deployment"].get("resources") or []:
+        if resource["type"] == "pulumi:pulumi:Stack" or resource["type"].startswith(
+            "pulumi:providers:"
+        ):
+            continue
+        inputs, outputs = resource.get("inputs") or {}, resource.get("outputs") or {}
+        shape.append(
+            (
+                resource["urn"].rsplit("::", 1)[-1],
+                resource["type"],
+                tuple(sorted(outputs)),
+                tuple(sorted(k for k, v in inputs.items() if is_ciphertext(v))),
+                tuple(sorted(k for k, v in outputs.items() if is_ciphertext(v))),
+            )
+        )
+    return sorted(shape)
+
+
+def agreement_story(scenario: Scenario, world: World, stack: Any) -> list[Any]:
+    """Create, update, replace, drift, destroy; each operation's steps, and the state after."""
+    answers: list[Any] = []
+
+    def record(result: OperationResult) -> None:
+        steps = sorted((s.name, s.type, s.op, s.diffs) for s in result.steps)
+        answers.append((result.kind, steps, state_shape(stack.state())))
+
+    record(stack.up())
+    record(stack.preview())
+    changes = [scenario.update] + ([scenario.replace] if scenario.replace else [])
+    for count in range(1, len(changes) + 1):
+        stack.program = program(scenario, world, *changes[:count])
+        record(stack.preview())
+        record(stack.up())
+    current = find_resource(stack.state())
+    assert current is not None
+    scenario.drift(world, current["id"], current["outputs"])
+    record(stack.refresh())
+    record(stack.destroy())
+    return answers
+
+
+AGREEMENT = next(s for s in SCENARIOS if s.kind == "Folder")
+
+
+def test_the_harness_and_the_real_engine_tell_the_same_story(pulumi_cli, tmp_path):
+    from omni_pulumi.testing.harness import HarnessStack
+
+    def run(make_stack: Callable[[World], Any]) -> list[Any]:
+        with omni_world() as world, make_stack(world) as stack:
+            return agreement_story(AGREEMENT, world, stack)
+
+    real = run(
+        lambda w: CliStack(
+            program(AGREEMENT, w),
+            cli=pulumi_cli,
+            config={"omni:baseUrl": w.emulator.base_url},
+            secret_config={"omni:apiKey": API_KEY},
+            work_dir=tmp_path / "cli",
+        )
+    )
+    replayed = run(
+        lambda w: HarnessStack(
+            program(AGREEMENT, w),
+            config={"omni:baseUrl": w.emulator.base_url},
+            secret_config={"omni:apiKey": API_KEY},
+            state_file=tmp_path / "harness-state.json",
+        )
+    )
+    for step, (theirs, ours) in enumerate(zip(real, replayed, strict=True)):
+        assert ours == theirs, f"operation {step} ({theirs[0]}) differs"

@@ -97,7 +97,9 @@ class ConnectionEnvironmentSpec(ResourceSpec):
     type_name = "ConnectionEnvironment"
     args_model = ConnectionEnvironmentArgs
     id_doc = "the connection environment record's uuid"
-    natural_key = ("base_connection_id", "environment_connection_id")
+    # User attribute values are unique per base connection, so a replacement under the same base
+    # (a new environment connection) must delete the old record first, or Omni refuses the values.
+    natural_key = ("base_connection_id",)
     notes = """\
 - Omni has no GET by id for connection environments; read uses the list
   (`GET /api/v1/connection-environments`) and matches the id. That list is absent from the spec of

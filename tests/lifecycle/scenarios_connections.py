@@ -6,14 +6,10 @@ import json
 from typing import Any
 
 import omni_pulumi as omni
+from omni_pulumi import DbtEnvironment
 from omni_pulumi.client import quote_segment
 
 from .scenario import Scenario, World, exists_unless_404
-
-try:
-    from omni_pulumi import DbtEnvironment
-except ImportError:  # not exported yet: another helper is finishing it
-    from omni_pulumi.resources.dbt_environment import DbtEnvironment
 
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
 ANOTHER_MISSING_UUID = "00000000-0000-4000-8000-000000000001"

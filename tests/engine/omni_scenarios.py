@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pulumi
-
 from omni_pulumi.client import OmniClient
 from omni_pulumi.emulator import Emulator
 
@@ -32,7 +30,6 @@ __all__ = [
     "SUBJECT",
     "Scenario",
     "World",
-    "adoption_program",
     "find_resource",
     "omni_world",
     "program",
@@ -62,20 +59,6 @@ def program(scenario: Scenario, world: World, *overrides: Callable[..., dict[str
         for override in overrides:
             args.update(override(world, deps))
         scenario.resource(SUBJECT, **args)
-
-    return run
-
-
-def adoption_program(scenario: Scenario, world: World, marker: str | None, id_: str):
-    """The subject adopting ``id_`` through ``marker`` (``import_`` or ``adopt_id``), or without
-    a marker (``None``): what the program looks like once the adoption is done."""
-
-    def run() -> None:
-        args = scenario.adopt_args(world)
-        if marker == "adopt_id":
-            args["adopt_id"] = id_
-        opts = pulumi.ResourceOptions(import_=id_ if marker == "import_" else None)
-        scenario.resource(SUBJECT, **args, opts=opts)
 
     return run
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 from omni_scenarios import (
     API_KEY,
@@ -20,7 +21,6 @@ from omni_scenarios import (
     SUBJECT,
     Scenario,
     World,
-    adoption_program,
     find_resource,
     omni_world,
     program,
@@ -95,7 +95,7 @@ def assert_deleted_or_left(
 
 @by_kind
 def test_the_engine_drives_the_whole_lifecycle(scenario: Scenario, world: World, omni_stack):
-    """create, clean preview, update, replace, drift, delete by hand, destroy: one stack."""
+    """create, clean preview, drift, update, replace, delete by hand, destroy: one stack."""
     stack = omni_stack(program(scenario, world))
     assert op_of(stack.up()) == "create"
     created = subject(stack)
@@ -103,6 +103,16 @@ def test_the_engine_drives_the_whole_lifecycle(scenario: Scenario, world: World,
     world.emulator.reset_calls()
     stack.preview(expect_no_changes=True)
     assert calls(world) == 0, f"a no-op preview called Omni: {dict(world.emulator.calls)}"
+
+    # A change made in Omni (relative to the scenario's arguments, so before the update): refresh
+    # shows it as an update of the subject, up reverts it.
+    field, value = scenario.drift(world, created["id"], created["outputs"])
+    refreshed = stack.refresh()
+    (step,) = [s for s in refreshed.steps if s.name == SUBJECT]
+    assert step.op == "update" and field in step.diffs, step
+    assert subject(stack)["outputs"][field] == value
+    assert op_of(stack.up()) == "update"
+    stack.preview(expect_no_changes=True)
 
     # An updatable argument: the engine's own preview says update, and up keeps the id.
     changes: list[Callable[..., dict[str, Any]]] = [scenario.update]
@@ -124,16 +134,6 @@ def test_the_engine_drives_the_whole_lifecycle(scenario: Scenario, world: World,
         assert_deleted_or_left(scenario, world, created, replaced)
         stack.preview(expect_no_changes=True)
 
-    # A change made in Omni: refresh shows it as an update of the subject, up reverts it.
-    current = subject(stack)
-    field, value = scenario.drift(world, current["id"], current["outputs"])
-    refreshed = stack.refresh()
-    (step,) = [s for s in refreshed.steps if s.name == SUBJECT]
-    assert step.op == "update" and field in step.diffs, step
-    assert subject(stack)["outputs"][field] == value
-    assert op_of(stack.up()) == "update"
-    stack.preview(expect_no_changes=True)
-
     # Deleted in Omni: refresh drops it from the stack, up makes it again.
     current = subject(stack)
     scenario.delete_outside(world, current["id"], current["outputs"])
@@ -148,25 +148,43 @@ def test_the_engine_drives_the_whole_lifecycle(scenario: Scenario, world: World,
     assert not stack.state()["deployment"].get("resources")
 
 
-@by_kind
 @pytest.mark.parametrize("marker", ["import_", "adopt_id"])
-def test_adoption_through_the_resource_class(scenario, marker, world: World, omni_stack):
-    """``import_`` (which the engine cannot do for a dynamic resource: the class turns it into
-    ``adopt_id``) and ``adopt_id`` take the object over without creating one."""
-    id_ = scenario.make_by_hand(world)
-    stack = omni_stack(adoption_program(scenario, world, marker, id_))
+def test_adoption_through_the_resource_classes(marker: str, world: World, omni_stack):
+    """``import_`` (which the engine cannot do for a dynamic resource: the classes turn it into
+    ``adopt_id``) and ``adopt_id`` take objects made by hand over without creating any.
+
+    Every resource adopts in one stack (one ``up`` instead of ten): each scenario's arguments are
+    taken right after its object is made, since some name what ``make_by_hand`` just recorded.
+    """
+    adopted: dict[str, tuple[Scenario, str, dict[str, Any]]] = {}
+    for scenario in SCENARIOS:
+        id_ = scenario.make_by_hand(world)
+        adopted[scenario.kind.lower()] = (scenario, id_, scenario.adopt_args(world))
+
+    def adopting(with_marker: str | None) -> Callable[[], None]:
+        def run() -> None:
+            for name, (scenario, id_, args) in adopted.items():
+                args = {**args, **({"adopt_id": id_} if with_marker == "adopt_id" else {})}
+                opts = pulumi.ResourceOptions(import_=id_ if with_marker == "import_" else None)
+                scenario.resource(name, **args, opts=opts)
+
+        return run
+
+    stack = omni_stack(adopting(marker))
     world.emulator.reset_calls()
-    adopted = stack.up()
-    assert op_of(adopted) == "create"
+    done = stack.up()
+    assert done.ops_by_name() == dict.fromkeys(adopted, "create")
     assert calls(world, "POST") == 0, f"adoption created: {dict(world.emulator.calls)}"
-    assert any(f"adopted existing {scenario.kind}" in line for line in adopted.diagnostics), (
-        adopted.diagnostics
-    )
-    # A Label's id is its name; the others keep the id adopted.
-    assert subject(stack)["id"] == id_ or scenario.kind == "Label"
+    state = stack.state()
+    for name, (scenario, id_, _) in adopted.items():
+        said = [line for line in done.diagnostics if f"adopted existing {scenario.kind} " in line]
+        assert said, (scenario.kind, done.diagnostics)
+        # A Label's id is its name; the others keep the id adopted.
+        found = find_resource(state, name)
+        assert found is not None and (found["id"] == id_ or scenario.kind == "Label"), found
     stack.preview(expect_no_changes=True)
 
-    stack.program = adoption_program(scenario, world, None, id_)
+    stack.program = adopting(None)
     stack.preview(expect_no_changes=True)
 
 

@@ -13,8 +13,10 @@ turns them into the dynamic resource's properties:
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Mapping
+import pickle
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import pulumi
@@ -62,7 +64,27 @@ class OmniResource(Resource):
             opts = pulumi.ResourceOptions.merge(
                 opts, pulumi.ResourceOptions(additional_secret_outputs=secrets)
             )
-        super().__init__(OmniProvider(spec), resource_name, props, opts)
+        with _pickler_left_as_found():
+            super().__init__(OmniProvider(spec), resource_name, props, opts)
+
+
+@contextlib.contextmanager
+def _pickler_left_as_found() -> Iterator[None]:
+    """Undo what the SDK's provider serialization leaves behind on the pure-Python pickler.
+
+    ``pulumi.dynamic.serialize_provider`` (3.272) wraps ``pickle._Pickler._batch_setitems`` in a
+    sorting wrapper on every call and never unwraps it, so each resource adds a layer; after about
+    a thousand resources in one process, pickling a provider fails with ``RecursionError``. The
+    wrapper sorts, and our provider's pickle is a single entry, so putting the original back loses
+    nothing.
+    """
+    batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    save_dict = pickle._Pickler.save_dict  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
+        pickle._Pickler.save_dict = save_dict  # type: ignore[attr-defined]
 
 
 def given(arguments: Mapping[str, Any]) -> dict[str, Any]:

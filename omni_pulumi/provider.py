@@ -21,6 +21,7 @@ What the engine decides, for every resource alike:
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -72,8 +73,13 @@ def is_unknown(value: Any) -> bool:
 def normalized(field: ArgField, value: Any) -> Any:
     """The form of a value that diffs compare: unordered lists sorted, numbers as numbers."""
     if field.arg.unordered and isinstance(value, list):
-        return sorted(value, key=repr)
+        return sorted(value, key=_canonical)
     return value
+
+
+def _canonical(value: Any) -> str:
+    """A sort key that ignores the order of a dict's keys, which the engine does not keep."""
+    return json.dumps(value, sort_keys=True, default=repr)
 
 
 def differs(field: ArgField, new: Any, old: Any) -> bool:

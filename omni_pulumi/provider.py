@@ -73,12 +73,12 @@ def is_unknown(value: Any) -> bool:
 def normalized(field: ArgField, value: Any) -> Any:
     """The form of a value that diffs compare: unordered lists sorted, numbers as numbers."""
     if field.arg.unordered and isinstance(value, list):
-        return sorted(value, key=_canonical)
+        return sorted(value, key=repr)
     return value
 
 
 def _canonical(value: Any) -> str:
-    """A sort key that ignores the order of a dict's keys, which the engine does not keep."""
+    """A form that ignores the order of a dict's keys, which the engine does not keep."""
     return json.dumps(value, sort_keys=True, default=repr)
 
 
@@ -86,6 +86,8 @@ def differs(field: ArgField, new: Any, old: Any) -> bool:
     """Whether the program's value differs from the recorded one, as a user would judge it."""
     if new is None and field.arg.computed:
         return False  # Omni chose the value; the program has no opinion
+    if field.arg.unordered and isinstance(new, list) and isinstance(old, list):
+        return sorted(map(_canonical, new)) != sorted(map(_canonical, old))
     return normalized(field, new) != normalized(field, old)
 
 

@@ -27,8 +27,16 @@ def _docs(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=docsgen.run)
 
 
+def _export(parser: argparse.ArgumentParser) -> None:
+    from omni_pulumi.export import cli as export_cli
+
+    export_cli.add_arguments(parser)
+    parser.set_defaults(run=export_cli.run)
+
+
 SUBCOMMANDS = {
     "emulator": ("run a local Omni API server for tests and demos", _emulator),
+    "export": ("write a Pulumi program that adopts an existing Omni instance", _export),
     "docs": ("write the resource reference pages from the resources' descriptions", _docs),
 }
 

@@ -1,0 +1,210 @@
+"""Walk the kinds, read every object with its spec's ``read()``, and decide what can be written.
+
+An object becomes a :class:`Found` (its arguments, with references and config lookups in place) or
+a :class:`Left` (why it cannot be written). The decision is the engine's own: the arguments are
+validated with the spec's model and ``check_rules`` exactly as ``pulumi preview`` would, with
+config lookups counted as unknown values. A rule that fails on a setting Omni never returned
+becomes a required config lookup (the user supplies it); any other failure leaves the object out,
+named in the summary, rather than writing a program that cannot run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from omni_pulumi.export.kinds import KINDS, Candidate, Kind, Unexpressible
+from omni_pulumi.export.reader import ReadOnlyClient
+from omni_pulumi.export.values import Lookup, Ref
+from omni_pulumi.spec import ArgField
+
+
+@dataclass
+class Found:
+    """One object to declare: its kind, adoption id and arguments (in the spec's order)."""
+
+    kind: Kind
+    id: str
+    args: dict[str, Any]
+    label: str
+    observed: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Left:
+    """An object export found but did not write, and why."""
+
+    kind: str
+    id: str
+    label: str
+    reason: str
+
+
+@dataclass
+class Export:
+    found: list[Found] = field(default_factory=list)
+    left: list[Left] = field(default_factory=list)
+    kinds: tuple[Kind, ...] = KINDS
+
+
+class Progress(Protocol):
+    def begin(self, kind: str, total: int) -> None: ...
+    def step(self) -> None: ...
+
+
+def select(only: Iterable[str] = (), exclude: Iterable[str] = ()) -> tuple[Kind, ...]:
+    """The kinds named by ``--only`` / ``--exclude`` (type names, any case, `_`/`-` ignored)."""
+    from omni_pulumi.export.kinds import BY_NAME
+
+    def key(word: str) -> str:
+        return word.replace("_", "").replace("-", "").lower()
+
+    known = {key(name): kind for name, kind in BY_NAME.items()}
+    wanted = [key(w) for w in only]
+    dropped = [key(w) for w in exclude]
+    unknown = [w for w in (*wanted, *dropped) if w not in known]
+    if unknown:
+        names = ", ".join(kind.name for kind in KINDS)
+        raise ValueError(f"unknown kind(s) {', '.join(unknown)}; kinds are: {names}")
+    return tuple(
+        kind
+        for kind in KINDS
+        if (not wanted or key(kind.name) in wanted) and key(kind.name) not in dropped
+    )
+
+
+def collect(
+    reader: ReadOnlyClient, kinds: Iterable[Kind] = KINDS, progress: Progress | None = None
+) -> Export:
+    """Read every object of ``kinds`` through ``reader``."""
+    result = Export(kinds=tuple(kinds))
+    labels: dict[tuple[str, str], str] = {}
+    for kind in result.kinds:
+        spec = kind.spec()
+        found: list[Found] = []
+        listing = list(kind.list(reader))
+        if progress is not None:
+            progress.begin(kind.name, len(listing))
+        for listed in listing:
+            if progress is not None:
+                progress.step()
+            if isinstance(listed, Unexpressible):
+                result.left.append(Left(kind.name, listed.id, listed.label, listed.reason))
+                continue
+            observed = spec.read(reader, listed.id, listed.state)
+            if observed is None:
+                continue  # gone between the listing and the read
+            outcome = _arguments(kind, listed, observed, reader)
+            if isinstance(outcome, str):
+                label = listed.label or listed.id
+                result.left.append(Left(kind.name, listed.id, label, outcome))
+                continue
+            label = kind.label(outcome, lambda k, i: labels.get((k, i)))
+            found.append(Found(kind, listed.id, outcome, label, dict(observed)))
+        found.sort(key=lambda f: kind.order(f.observed))
+        for each in found:
+            labels[(kind.name, _referenced_id(kind, each))] = each.label
+        result.found.extend(found)
+    return result
+
+
+def _referenced_id(kind: Kind, found: Found) -> str:
+    """The id other objects hold for this one: the Pulumi id (a label's name, a model's uuid)."""
+    return found.id
+
+
+def _arguments(
+    kind: Kind, listed: Candidate, observed: Mapping[str, Any], reader: ReadOnlyClient
+) -> dict[str, Any] | str:
+    """The object's arguments, or the reason it cannot be written."""
+    spec = kind.spec
+    fields = {f.name: f for f in spec.fields()}
+    args: dict[str, Any] = {
+        name: observed[name]
+        for name, f in fields.items()
+        if name in observed and observed[name] is not None and not f.arg.write_only
+    }
+    if kind.finish is not None:
+        kind.finish(args, listed, reader)
+    returned = set(args)
+    for _ in range(len(fields)):
+        problems = _problems(kind, args)
+        if not problems:
+            break
+        # A value Omni chose (a computed argument) may be left to Omni: unset means no opinion.
+        chosen = [
+            n for n, _ in problems if n in returned and n in fields and fields[n].arg.computed
+        ]
+        if chosen:
+            for name in chosen:
+                args.pop(name, None)
+                returned.discard(name)
+            continue
+        new = [
+            (name, reason)
+            for name, reason in problems
+            if name in fields and name not in returned and name not in args
+        ]
+        if not new:
+            return "; ".join(f"{name}: {reason}" for name, reason in problems)
+        for name, reason in new:
+            args[name] = _lookup_for(fields[name], reason)
+    for name, target in kind.refs.items():
+        if isinstance(args.get(name), str):
+            args[name] = Ref(target, args[name])
+    return {
+        name: args[name]
+        for name in fields
+        if name in args and not _is_default(fields[name], args[name])
+    }
+
+
+def _lookup_for(field: ArgField, reason: str) -> Lookup:
+    structured = "list" in str(field.annotation) or "dict" in str(field.annotation)
+    return Lookup(
+        field.name,
+        secret=field.arg.secret,
+        structured=structured,
+        why=f"Omni does not return it, and it {reason}" if reason.startswith("is ") else reason,
+    )
+
+
+def _is_default(field: ArgField, value: Any) -> bool:
+    """Leave out what the program would get anyway, so the code shows only real settings."""
+    if field.required or isinstance(value, (Lookup, Ref)):
+        return False
+    return value == field.default
+
+
+def _known(value: Any) -> bool:
+    if isinstance(value, Lookup):
+        return False
+    if isinstance(value, list):
+        return all(_known(v) for v in value)
+    if isinstance(value, dict):
+        return all(_known(v) for v in value.values())
+    return True
+
+
+def _problems(kind: Kind, args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What ``pulumi preview`` would refuse in these arguments, lookups counting as unknown."""
+    spec = kind.spec
+    unknown = {name for name, value in args.items() if not _known(value)}
+    known = {name: value for name, value in args.items() if name not in unknown}
+    try:
+        values = spec.args_model.model_validate(known).model_dump()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False, include_input=False):
+            name = str(error["loc"][0]) if error["loc"] else ""
+            if name in unknown:
+                continue
+            problems.append((name, "is required" if error["type"] == "missing" else error["msg"]))
+        if problems:
+            return problems
+        values = dict(known)
+    values.update({name: args[name] for name in unknown})
+    return list(spec().check_rules(values, unknown))

@@ -18,6 +18,7 @@ from pydantic import Field
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniApiError
+from omni_pulumi.listcache import LISTS, invalidated_by_writes
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._rollback import finish_or_undo
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
@@ -93,6 +94,7 @@ NO_LIST_WARNING = (
 )
 
 
+@invalidated_by_writes
 class ConnectionEnvironmentSpec(ResourceSpec):
     type_name = "ConnectionEnvironment"
     args_model = ConnectionEnvironmentArgs
@@ -193,9 +195,12 @@ class ConnectionEnvironmentSpec(ResourceSpec):
                 return record["id"]
         return None
 
-    @staticmethod
-    def _list(client: OmniClient) -> list[dict[str, Any]]:
-        return (client.get(PATH) or {}).get("connectionEnvironments") or []
+    def _list(self, client: OmniClient) -> list[dict[str, Any]]:
+        def fetch() -> list[dict[str, Any]]:
+            return (client.get(PATH) or {}).get("connectionEnvironments") or []
+
+        # One list serves every environment read of the same burst (a refresh lists once).
+        return LISTS.records(client, self.type_name, PATH, None, fetch)
 
     @staticmethod
     def _put_values(client: OmniClient, id_: str, values: list[str]) -> None:

@@ -18,6 +18,7 @@ from pydantic import Field
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniNotFound
+from omni_pulumi.listcache import LISTS, invalidated_by_writes
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._composite_id import join_id, split_id
 from omni_pulumi.resources._secrets import redacting
@@ -150,6 +151,7 @@ def _new_variable(variable: Mapping[str, Any]) -> dict[str, Any]:
     return {"name": variable["name"], "value": variable["value"], "isSecret": variable["is_secret"]}
 
 
+@invalidated_by_writes
 class DbtEnvironmentSpec(ResourceSpec):
     type_name = "DbtEnvironment"
     args_model = DbtEnvironmentArgs
@@ -238,15 +240,18 @@ class DbtEnvironmentSpec(ResourceSpec):
         record = self._find(client, connection_id, lambda r: r.get("name") == args["name"])
         return join_id(connection_id, record["id"]) if record else None
 
-    @staticmethod
-    def _find(client: OmniClient, connection_id: str, match) -> dict[str, Any] | None:
-        try:
-            for record in client.paginate_cursor(_path(connection_id)):
-                if match(record):
-                    return record
-        except OmniNotFound:
-            return None  # the connection itself is gone
-        return None
+    def _find(self, client: OmniClient, connection_id: str, match) -> dict[str, Any] | None:
+        path = _path(connection_id)
+
+        def fetch() -> list[dict[str, Any]]:
+            try:
+                return list(client.paginate_cursor(path))
+            except OmniNotFound:
+                return []  # the connection itself is gone
+
+        # One list per connection serves every environment read of the same burst.
+        records = LISTS.records(client, self.type_name, path, None, fetch)
+        return next((record for record in records if match(record)), None)
 
 
 class DbtEnvironment(OmniResource, spec=DbtEnvironmentSpec):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 import pulumi
@@ -10,6 +10,7 @@ from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniBadRequest, OmniNotFound
+from omni_pulumi.listcache import LISTS, invalidated_by_writes
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
@@ -60,6 +61,7 @@ class FolderArgs(OmniArgs):
     ] = False
 
 
+@invalidated_by_writes
 class FolderSpec(ResourceSpec):
     type_name = "Folder"
     args_model = FolderArgs
@@ -68,9 +70,10 @@ class FolderSpec(ResourceSpec):
         "path": Output("The folder's full path in Omni, generated from the hierarchy."),
     }
     notes = """
-- Omni has no GET for one folder: a read lists folders filtered by the path recorded in state
-  (one page) and matches the id; if the folder was renamed or moved outside Pulumi, it scans every
-  folder once before concluding it is gone.
+- Omni has no GET for one folder: a read lists the folders of its scope and matches the id, so a
+  folder renamed outside Pulumi is still found. One listing serves every folder read for a few
+  seconds (writes through the provider drop it), so a refresh costs the listing's pages (100
+  folders a page), not a call per folder; see docs/performance.md.
 - Folder records do not say which folder is the parent, so a move outside Pulumi is not seen by
   refresh. Adoption finds the parent from the folder's path.
 - Restricted folders are listed per owner: set `user_id` on restricted folders so they can be read.
@@ -141,36 +144,34 @@ class FolderSpec(ResourceSpec):
     ) -> tuple[dict[str, Any], str] | None:
         """The first folder record that matches, and the scope it was listed under.
 
-        The list has no id filter, so try the recorded path first (one page), then every folder of
-        each scope (a rename or move outside Pulumi changes the path).
+        The list has no id filter, so a read takes the whole listing of each scope, shared by every
+        folder read of the same burst (:data:`~omni_pulumi.listcache.LISTS`): a refresh costs the
+        listing's pages, not one call per folder, and a folder renamed or moved outside Pulumi is
+        still found by its id.
         """
-        if state.get("path"):
-            scopes = [state["scope"]] if state.get("scope") else ["organization", "restricted"]
-            for scope in scopes:
-                for record in self._listing(client, scope, state, state["path"]):
-                    if match(record):
-                        return record, scope
-        for scope in ("organization", "restricted"):
-            for record in self._listing(client, scope, state, None):
+        scopes = sorted(("organization", "restricted"), key=lambda s: s != state.get("scope"))
+        for scope in scopes:
+            for record in self._listing(client, scope, state):
                 if match(record):
                     return record, scope
         return None
 
-    @staticmethod
     def _listing(
-        client: OmniClient, scope: str, state: Mapping[str, Any], path: str | None
-    ) -> Iterator[dict[str, Any]]:
+        self, client: OmniClient, scope: str, state: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"scope": scope}
         if scope == "restricted":
             if not state.get("user_id"):
-                return  # restricted folders are listed per owner only
+                return []  # restricted folders are listed per owner only
             params["ownerId"] = state["user_id"]
-        if path:
-            params["path"] = path
-        try:
-            yield from client.paginate_cursor(PATH, params)
-        except OmniNotFound:
-            return  # "Folder not found (when filtering by path)"
+
+        def fetch() -> list[dict[str, Any]]:
+            try:
+                return list(client.paginate_cursor(PATH, params))
+            except OmniNotFound:
+                return []
+
+        return LISTS.records(client, self.type_name, PATH, params, fetch)
 
 
 def _parent_path(path: str) -> str | None:

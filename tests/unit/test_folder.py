@@ -1,4 +1,4 @@
-"""Folder: no GET by id (reads list by path and match the id), rename in place, guarded delete."""
+"""Folder: no GET by id (reads list the scope and match the id), rename in place, guarded delete."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_create_posts_only_the_given_settings_and_records_what_omni_chose(api, p
     }
 
 
-def test_read_lists_by_the_recorded_path_and_matches_the_id(api, provider, finance):
+def test_read_lists_the_recorded_scope_and_matches_the_id(api, provider, finance):
     id_, outs = finance
     api.add(
         responses.GET,
@@ -76,24 +76,28 @@ def test_read_lists_by_the_recorded_path_and_matches_the_id(api, provider, finan
 
     result = provider.read(id_, outs)
 
-    assert sent(api) == [
-        ("GET", "/api/v1/folders?pageSize=100&path=/finance&scope=organization", None)
-    ]
+    assert sent(api) == [("GET", "/api/v1/folders?pageSize=100&scope=organization", None)]
     assert result.id == FOLDER
     assert result.outs == {k: v for k, v in outs.items() if k != "__provider"}
 
 
-def test_read_after_a_rename_outside_pulumi_falls_back_to_a_full_scan(api, provider, finance):
+def test_reads_of_one_burst_share_one_listing(api, provider, finance):
     id_, outs = finance
-    api.add(responses.GET, FOLDERS, json=NOT_FOUND, status=404)  # the old path is gone
+    api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Finance", "/finance")))
+
+    results = [provider.read(id_, outs) for _ in range(5)]
+
+    assert [r.id for r in results] == [FOLDER] * 5
+    assert len(sent(api)) == 1
+
+
+def test_read_after_a_rename_outside_pulumi_finds_the_id(api, provider, finance):
+    id_, outs = finance
     api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Money", "/money")))
 
     result = provider.read(id_, outs)
 
-    assert [p for _, p, _ in sent(api)] == [
-        "/api/v1/folders?pageSize=100&path=/finance&scope=organization",
-        "/api/v1/folders?pageSize=100&scope=organization",
-    ]
+    assert [p for _, p, _ in sent(api)] == ["/api/v1/folders?pageSize=100&scope=organization"]
     assert (result.id, result.outs["name"], result.outs["path"]) == (FOLDER, "Money", "/money")
     diff = provider.diff(id_, result.outs, check(provider, name="Finance"))
     assert (diff.changes, diff.replaces) == (True, [])  # the program's name is written back
@@ -101,7 +105,6 @@ def test_read_after_a_rename_outside_pulumi_falls_back_to_a_full_scan(api, provi
 
 def test_read_of_a_folder_deleted_outside_pulumi_returns_an_empty_id(api, provider, finance):
     id_, outs = finance
-    api.add(responses.GET, FOLDERS, json=NOT_FOUND, status=404)
     api.add(responses.GET, FOLDERS, json=page(record(OTHER, "Other", "/other")))
 
     result = provider.read(id_, outs)
@@ -269,8 +272,8 @@ def test_lost_answer_for_a_subfolder_matches_name_and_parent_path(api, provider)
 
     id_, outs = create(provider, name="Q1", parent_folder_id=PARENT)
 
-    # The parent's path, the folder under it, then the adopted folder's record: no second POST.
-    assert [m for m, _, _ in sent(api)] == ["POST", "GET", "GET", "GET"]
+    # One listing finds the parent's path, the folder under it and its record: no second POST.
+    assert [m for m, _, _ in sent(api)] == ["POST", "GET"]
     assert (id_, outs["path"], outs["parent_folder_id"]) == (FOLDER, "/finance/q1", PARENT)
 
 

@@ -6,12 +6,15 @@ Each test runs once through the engine-protocol harness and once through the rea
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 pytest.importorskip("werkzeug", reason="the emulator needs the 'emulator' extra")
 
+from omni_pulumi.client import OmniClient
 from omni_pulumi.emulator import Emulator
 from omni_pulumi.emulator.store import fingerprint
 
@@ -19,6 +22,8 @@ from .support import API_KEY, EXAMPLE_SECRETS, Example, StackFactory
 
 QUICKSTART = Example("quickstart")
 ENVIRONMENTS = Example("multi-environment")
+GITOPS = Example("gitops-model")
+ADOPT = Example("adopt-existing")
 
 
 @pytest.fixture
@@ -84,4 +89,101 @@ def test_multi_environment(
 
     stack.preview(expect_no_changes=True)
     stack.destroy()
+    assert not emulator.store.folders and not emulator.store.labels
+
+
+# The GitHub half of gitops-model (pulumi-github's deploy key and webhook) is not run here: the
+# engine-protocol harness serves dynamic providers only, and the real engine would need the
+# pulumi-github provider plugin, which cannot be downloaded in this sandbox. With `githubRepository`
+# unset the program exports what GitHub needs instead, and that is what these tests check.
+def test_gitops_model_exports_what_github_needs(
+    example_stack: StackFactory, emulator: Emulator
+) -> None:
+    stack = example_stack(
+        GITOPS,
+        "dev",
+        emulator.base_url,
+        secret_config={"omni-gitops:warehousePassword": "gitops-warehouse-password"},
+    )
+    up = stack.up()
+    assert up.ops_by_name() == {
+        "warehouse": "create",
+        "schema": "create",
+        "shared": "create",
+        "shared-git": "create",
+    }
+    (shared_id,) = (
+        m["id"] for m in emulator.store.models.values() if m.get("modelKind") == "SHARED"
+    )
+    client = OmniClient(emulator.base_url, API_KEY, requests_per_minute=0)
+    git = client.get(f"/api/v1/models/{shared_id}/git", params={"include": "webhookSecret"})
+    assert up.outputs["deploy_key"] == git["publicKey"]
+    assert up.outputs["deploy_key"].startswith("ssh-")
+    assert up.outputs["webhook_url"] == git["webhookUrl"]
+    assert up.outputs["webhook_secret"] == git["webhookSecret"]
+    assert up.secret_outputs == ["webhook_secret"]
+    assert git["webhookSecret"] not in json.dumps(stack.state())
+
+    stack.preview(expect_no_changes=True)
+    stack.destroy()
+    assert not emulator.store.git_configs
+
+
+def test_adopt_existing_creates_nothing(
+    example_stack: StackFactory, emulator: Emulator, tmp_path: Path
+) -> None:
+    # The instance as someone built it by hand, through Omni's API.
+    client = OmniClient(emulator.base_url, API_KEY, requests_per_minute=0)
+    connection_id = client.post(
+        "/api/v1/connections",
+        json={
+            "dialect": "snowflake",
+            "name": "Snowflake",
+            "host": "acme-xy12345",
+            "warehouse": "ANALYTICS_WH",
+            "database": "ANALYTICS",
+            "username": "OMNI_SVC",
+            "passwordUnencrypted": "typed-in-by-hand",
+        },
+    )["data"]
+    model = client.post(
+        "/api/v1/models", json={"connectionId": connection_id, "modelKind": "SCHEMA"}
+    )
+    folder = client.post("/api/v1/folders", json={"name": "Finance"})
+    client.post("/api/v1/labels", json={"name": "Certified", "color": "#cccccc"})
+    emulator.reset_calls()
+
+    stack = example_stack(
+        ADOPT,
+        "prod",
+        emulator.base_url,
+        config={
+            "omni-adopt:warehouseConnectionId": connection_id,
+            "omni-adopt:schemaModelId": model["model"]["id"],
+            "omni-adopt:financeFolderId": folder["id"],
+        },
+        secret_config={"omni-adopt:warehousePassword": "from-the-stack"},
+    )
+    up = stack.up()
+
+    assert creates(emulator) == 0, emulator.calls
+    assert set(up.ops_by_name().values()) == {"create"}  # An adoption is a create to Pulumi.
+    adopted = [line for line in up.diagnostics if "adopted existing" in line]
+    assert len(adopted) == 4, up.diagnostics
+    assert "from-the-stack" not in "\n".join(up.diagnostics)
+    assert up.outputs == {
+        "warehouse_id": connection_id,
+        "finance_path": "finance",
+        "certified_label": "Certified",
+    }
+    # The program's settings and its write-only password reached the adopted objects.
+    label = emulator.store.labels["certified"]
+    assert (label["color"], label["description"]) == ("#1a7f37", "Reviewed by the data team")
+    secrets = emulator.store.connections[connection_id]["secrets"]
+    assert secrets["passwordUnencrypted"] == fingerprint("from-the-stack")
+
+    stack.preview(expect_no_changes=True)
+    stack.destroy()
+    # The connection was kept (retain_on_delete); the folder and the label are managed now.
+    assert emulator.store.connections[connection_id]["deletedAt"] is None
     assert not emulator.store.folders and not emulator.store.labels

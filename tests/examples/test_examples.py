@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytest.importorskip("werkzeug", reason="the emulator needs the 'emulator' extra")
 
@@ -18,7 +19,7 @@ from omni_pulumi.client import OmniClient
 from omni_pulumi.emulator import Emulator
 from omni_pulumi.emulator.store import fingerprint
 
-from .support import API_KEY, EXAMPLE_SECRETS, Example, StackFactory
+from .support import API_KEY, EXAMPLE_SECRETS, EXAMPLES, Example, StackFactory
 
 QUICKSTART = Example("quickstart")
 ENVIRONMENTS = Example("multi-environment")
@@ -187,3 +188,24 @@ def test_adopt_existing_creates_nothing(
     # The connection was kept (retain_on_delete); the folder and the label are managed now.
     assert emulator.store.connections[connection_id]["deletedAt"] is None
     assert not emulator.store.folders and not emulator.store.labels
+
+
+def test_ci_workflow_previews_pull_requests_and_deploys_only_main() -> None:
+    workflow = yaml.safe_load((EXAMPLES / "ci" / "github-actions.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as a boolean.
+    assert triggers == {"pull_request": {"branches": ["main"]}, "push": {"branches": ["main"]}}
+    assert workflow["env"]["OMNI_API_KEY"] == "${{ secrets.OMNI_API_KEY }}"
+
+    def pulumi_step(job: str) -> dict:
+        (step,) = (
+            s for s in workflow["jobs"][job]["steps"] if "pulumi/actions" in s.get("uses", "")
+        )
+        return step["with"]
+
+    preview, up = workflow["jobs"]["preview"], workflow["jobs"]["up"]
+    assert preview["if"] == "github.event_name == 'pull_request'"
+    assert pulumi_step("preview")["command"] == "preview"
+    assert pulumi_step("preview")["comment-on-pr"] is True
+    assert preview["permissions"]["pull-requests"] == "write"
+    assert "github.ref == 'refs/heads/main'" in up["if"]
+    assert pulumi_step("up")["command"] == "up"

@@ -1,0 +1,144 @@
+"""Export a varied instance, run the exported program through the engine-protocol harness: the
+first `up` adopts everything and changes nothing in Omni, and the next preview shows no changes."""
+
+from __future__ import annotations
+
+import copy
+import runpy
+from pathlib import Path
+
+import pytest
+
+from omni_pulumi.emulator import Emulator
+from omni_pulumi.export.cli import export
+from omni_pulumi.testing.harness import HarnessStack
+
+from .instance import API_KEY, build
+
+#: Omni's bookkeeping, which a write that changes nothing still moves.
+VOLATILE = {"updatedAt"}
+
+
+def _settled(data):
+    if isinstance(data, dict):
+        return {k: _settled(v) for k, v in data.items() if k not in VOLATILE}
+    if isinstance(data, list):
+        return [_settled(v) for v in data]
+    return data
+
+
+def _held(emulator: Emulator, client) -> dict:
+    """What Omni holds, as its API shows it: schedules through their GET (the emulator's stored
+    request bodies differ between an explicit `false` and an omitted default, which the answer
+    shows too), the rest as stored. Unordered lists (recipients) are compared as sets."""
+    data = _settled(copy.deepcopy(emulator.state.data))
+    data["schedules"] = {}
+    for id_ in emulator.state.data["schedules"]:
+        detail = _settled(client.get(f"/api/v1/schedules/{id_}"))
+        for destination in detail["destinations"]:
+            destination.pop("recipients")  # members found by email, with a fresh id per answer
+            meta = destination["metadata"]
+            destination["metadata"] = {
+                k: sorted(v) if isinstance(v, list) else v
+                for k, v in meta.items()
+                if v is not False
+            }
+        data["schedules"][id_] = detail
+    return data
+
+
+def _writes(emulator: Emulator) -> dict[tuple[str, str], int]:
+    return {key: n for key, n in emulator.calls.items() if key[0] != "GET"}
+
+
+@pytest.fixture
+def exported(tmp_path: Path):
+    with Emulator(api_key=API_KEY, rate_limit=0) as emulator:
+        instance = build(emulator)
+        emulator.reset_calls()
+        project = export(
+            instance.client, tmp_path / "omni", name="acme-omni", instance=emulator.base_url
+        )
+        yield emulator, instance, project, tmp_path / "omni"
+
+
+#: Arguments the provider's adoption counts as "updated" although Omni already holds them: they are
+#: not in the spec's read() (stack-only flags, a schedule's destination settings), so
+#: OmniProvider._adopt cannot compare them. Only the schedule ones cause a request (a PUT that
+#: restates what Omni holds); see the strict test below.
+UNREAD_BY_ADOPTION = {
+    "force_destroy",
+    "refresh_schema",
+    "hard_refresh",
+    "recipients",
+    "hide_title",
+    "webhook_url",
+    "bucket_name",
+    "key_prefix",
+    "region",
+    "role_arn",
+}
+
+
+def _stack(emulator: Emulator, out: Path, tmp_path: Path) -> HarnessStack:
+    program = out / "__main__.py"
+    stack = HarnessStack(
+        lambda: runpy.run_path(str(program), run_name="__main__"),
+        project="acme-omni",
+        config={"omni:baseUrl": emulator.base_url},
+        secret_config={"omni:apiKey": API_KEY},
+        state_file=tmp_path / "state.json",
+    )
+    # The user runs the printed command for the one required value (Omni never returns it).
+    stack.set_config("snowflakeWarehouse", "WH")
+    return stack
+
+
+def _updated(diagnostics: list[str]) -> set[str]:
+    names: set[str] = set()
+    for line in diagnostics:
+        if "adopted existing" in line and "; updated " in line:
+            names.update(n.strip() for n in line.split("; updated ", 1)[1].split(","))
+    return names
+
+
+def test_the_exported_program_adopts_everything_and_omni_is_left_as_it_was(exported, tmp_path):
+    emulator, instance, project, out = exported
+    assert _writes(emulator) == {}, "export must only read"
+    assert [s.key for s in project.settings if s.required] == ["snowflakeWarehouse"]
+    stack = _stack(emulator, out, tmp_path)
+    before = _held(emulator, instance.client)
+    try:
+        emulator.reset_calls()
+        result = stack.up()
+        adopted = [d for d in result.diagnostics if "adopted existing" in d]
+        assert len(adopted) == project.declared == 24
+        assert {s.op for s in result.steps} == {"create"}  # adoption goes through create
+        assert not [k for k in _writes(emulator) if k[0] in ("POST", "DELETE")]
+        assert _updated(result.diagnostics) <= UNREAD_BY_ADOPTION
+        writes = _writes(emulator)
+        assert set(writes) <= {("PUT", "/api/v1/schedules/{scheduleId}")}, writes
+        assert _held(emulator, instance.client) == before, "adoption changed what Omni holds"
+        stack.preview(expect_no_changes=True)
+        assert stack.refresh().changes == {}
+    finally:
+        stack.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="OmniProvider._adopt counts updatable arguments read() does not return as changed "
+    "(and ScheduleSpec.read leaves out destination settings Omni's answer carries), so adoption "
+    "reports 'updated ...' and re-sends schedules with a PUT",
+)
+def test_adoption_reports_no_change_and_sends_no_write(exported, tmp_path):
+    emulator, _instance, _project, out = exported
+    stack = _stack(emulator, out, tmp_path)
+    try:
+        emulator.reset_calls()
+        result = stack.up()
+        adopted = [d for d in result.diagnostics if "adopted existing" in d]
+        assert all("no setting needed a change" in d for d in adopted), adopted
+        assert _writes(emulator) == {}
+    finally:
+        stack.close()

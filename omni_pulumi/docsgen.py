@@ -76,7 +76,10 @@ def page(spec: type[ResourceSpec]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for field in spec.fields():
-        change = "update in place" if field.arg.updatable else "**replace**"
+        if field.arg.local:
+            change = "no API call (stack setting)"
+        else:
+            change = "update in place" if field.arg.updatable else "**replace**"
         secret = "yes" if field.arg.secret else ""
         notes = field.arg.doc
         if field.arg.write_only:

@@ -312,6 +312,7 @@ class OmniProvider(ResourceProvider):
             f.name
             for f in spec.fields()
             if f.arg.updatable
+            and not f.arg.local
             and args[f.name] is not None
             and (f.arg.write_only or differs(f, args[f.name], current.get(f.name)))
         ]

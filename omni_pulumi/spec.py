@@ -28,6 +28,8 @@ class Arg:
     ``write_only``: Omni never returns it, so read carries the value over from state.
     ``computed``: Omni fills it in when the program leaves it unset; unset then means "no opinion".
     ``unordered``: a list whose order means nothing; it is sorted so that diffs compare it as a set.
+    ``local``: a setting of the stack, not of Omni (``force_destroy``): never sent on update, so a
+    change is an in-place no-op and adoption has nothing to write for it.
     ``api``: Omni's JSON name where it is not the camelCase of the argument.
     ``hint``: the fix a user should read when the value is refused at preview.
     """
@@ -37,6 +39,7 @@ class Arg:
     write_only: bool = False
     computed: bool = False
     unordered: bool = False
+    local: bool = False
     api: str | None = None
     hint: str = ""
     doc: str = ""

@@ -55,6 +55,7 @@ class FolderArgs(OmniArgs):
         bool,
         Arg(
             updatable=True,
+            local=True,
             doc="Delete the folder with its content on destroy (`force=true`). Without it, "
             "destroying a folder that still holds documents fails.",
         ),

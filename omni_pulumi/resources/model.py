@@ -101,6 +101,7 @@ class ModelArgs(OmniArgs):
         bool,
         Arg(
             updatable=True,
+            local=True,
             doc="SCHEMA models only: after create, run Omni's schema refresh and wait for it to "
             "finish (failing if it fails). Acts at create only; changing it later does nothing.",
         ),
@@ -109,6 +110,7 @@ class ModelArgs(OmniArgs):
         bool,
         Arg(
             updatable=True,
+            local=True,
             doc="With `refresh_schema`: rebuild the schema model from scratch (`true`, Omni's "
             "default) or merge newly found views into it (`false`). Acts at create only.",
         ),

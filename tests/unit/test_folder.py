@@ -310,3 +310,14 @@ def test_check_names_the_argument_and_what_is_allowed(provider, args, field, wor
     assert [f.property for f in result.failures] == [field]
     assert f"Folder.{field}" in result.failures[0].reason
     assert words in result.failures[0].reason
+
+
+def test_adopting_with_force_destroy_writes_nothing_and_says_so(api, provider, capsys):
+    # force_destroy is a setting of the stack, not of Omni: adoption has nothing to write for it.
+    api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Finance", "/finance")))
+
+    id_, outs = create(provider, name="Finance", force_destroy=True, adopt_id=FOLDER)
+
+    assert {m for m, _, _ in sent(api)} == {"GET"}
+    assert (id_, outs["force_destroy"]) == (FOLDER, True)
+    assert "no setting needed a change" in capsys.readouterr().err

@@ -2,12 +2,17 @@
 
 Some Omni objects have no GET by id (folders, connection environments, dbt environments): a read
 lists them and picks one out. A refresh of N such objects would list N times, and with Omni's 60
-requests a minute that is what a user waits for. Reads of one kind arrive together (the engine reads
-every resource of a stack in one burst), so the first read lists and the others within
-:data:`DEFAULT_TTL_SECONDS` take the same answer: a refresh costs the list's pages, not N times them.
+requests a minute that is what a user waits for. Reads of one kind arrive in a burst (the engine reads
+every resource of a stack in one operation), so the first read lists and the others take the same
+answer: a refresh costs the list's pages, not N times them.
 
-The time-to-live is short on purpose: it covers one burst of reads and never the next operation, so a
-refresh still sees what changed in Omni since the last one. A write of a kind through the provider
+A burst ends when no read of the key came for :data:`DEFAULT_TTL_SECONDS`, and an answer never
+serves longer than :data:`MAX_AGE_SECONDS` however busy the burst: a refresh paced at 60 requests a
+minute reads a kind's objects spread over minutes, interleaved with other kinds, so a fixed
+time-to-live of seconds would list again and again within one refresh. Both limits are short on
+purpose: the next operation lists again, so refresh sees what changed in Omni since the last one
+(under the real engine each operation even runs in a new provider host). A write of a kind through
+the provider
 drops that kind's cached lists at once (:func:`invalidated_by_writes`), so the provider never reads
 back an answer older than its own change, and a list fetched while a write ran is not kept.
 
@@ -30,9 +35,11 @@ from omni_pulumi.clock import SYSTEM_CLOCK, Clock
 if TYPE_CHECKING:
     from omni_pulumi.client import OmniClient
 
-#: Long enough for one burst of reads (a refresh reads a kind's resources within seconds of each
-#: other once the list is in hand), short enough that the next operation always lists again.
+#: A burst of reads ends after this many seconds without a read of the key. Reads of one kind come
+#: seconds apart at Omni's pace (one request a second, shared with every other kind).
 DEFAULT_TTL_SECONDS = 10.0
+#: No answer serves longer than this, however busy the burst.
+MAX_AGE_SECONDS = 120.0
 
 Records = list[dict[str, Any]]
 _Key = tuple[str, str, tuple[tuple[str, str], ...]]
@@ -45,14 +52,22 @@ class _Slot:
     lock: threading.Lock = field(default_factory=threading.Lock)
     records: Records | None = None
     fetched_at: float = 0.0
+    used_at: float = 0.0
     generation: int = 0
 
 
 class ListCache:
-    """Lists of Omni objects, shared between reads for ``ttl`` seconds of ``clock``."""
+    """Lists of Omni objects, shared between reads no more than ``ttl`` seconds apart, for at
+    most ``max_age`` seconds of ``clock``."""
 
-    def __init__(self, ttl: float = DEFAULT_TTL_SECONDS, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(
+        self,
+        ttl: float = DEFAULT_TTL_SECONDS,
+        max_age: float = MAX_AGE_SECONDS,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
         self.ttl = ttl
+        self.max_age = max_age
         self.clock = clock
         self._lock = threading.Lock()
         self._slots: weakref.WeakKeyDictionary[OmniClient, dict[_Key, _Slot]] = (
@@ -78,16 +93,19 @@ class ListCache:
             slot = self._slots.setdefault(client, {}).setdefault(key, _Slot())
         with slot.lock:
             generation = self._generation(kind)
+            now = self.clock.monotonic()
             if (
                 slot.records is not None
                 and slot.generation == generation
-                and self.clock.monotonic() - slot.fetched_at < self.ttl
+                and now - slot.used_at < self.ttl
+                and now - slot.fetched_at < self.max_age
             ):
+                slot.used_at = now
                 return slot.records
-            started = self.clock.monotonic()
             records = fetch()
             if self._generation(kind) == generation:
-                slot.records, slot.fetched_at, slot.generation = records, started, generation
+                slot.records, slot.generation = records, generation
+                slot.fetched_at = slot.used_at = now
             else:
                 slot.records = None
             return records

@@ -64,18 +64,33 @@ def test_a_refresh_of_ten_environments_lists_once(api, clock):
     assert list_calls(api, ENVS) == 1
 
 
-def test_a_read_after_the_time_to_live_lists_again_and_sees_the_change(api, clock):
+def test_a_read_after_a_quiet_time_to_live_lists_again_and_sees_the_change(api, clock):
     api.get(ENVS, json=environments())
     provider = configured(ConnectionEnvironmentSpec())
     assert provider.read(IDS[0], state(0)).id == IDS[0]
 
     clock.advance(listcache.DEFAULT_TTL_SECONDS - 0.5)
-    assert provider.read(IDS[1], state(1)).id == IDS[1]
+    assert provider.read(IDS[1], state(1)).id == IDS[1]  # the same burst
     assert list_calls(api, ENVS) == 1
 
     api.replace("GET", ENVS, json={"connectionEnvironments": []})  # deleted outside Pulumi
-    clock.advance(1.0)
+    clock.advance(listcache.DEFAULT_TTL_SECONDS)  # no read for a time-to-live: the burst ended
     assert provider.read(IDS[0], state(0)).id == ""
+    assert list_calls(api, ENVS) == 2
+
+
+def test_a_busy_burst_lists_again_after_the_maximum_age(api, clock):
+    api.get(ENVS, json=environments())
+    provider = configured(ConnectionEnvironmentSpec())
+    step = listcache.DEFAULT_TTL_SECONDS / 2
+    reads = int(listcache.MAX_AGE_SECONDS / step)
+
+    for n in range(reads):
+        provider.read(IDS[n % 10], state(n % 10))
+        clock.advance(step)
+    assert list_calls(api, ENVS) == 1
+
+    provider.read(IDS[0], state(0))
     assert list_calls(api, ENVS) == 2
 
 

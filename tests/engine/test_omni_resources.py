@@ -33,6 +33,10 @@ pytestmark = pytest.mark.engine
 
 by_kind = pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.kind)
 
+#: The emulator enforces no rate limit here, so the provider need not pace itself (pacing is
+#: tested in the unit tests and measured by the benchmark).
+UNPACED = {"omni:requestsPerMinute": "0"}
+
 
 @pytest.fixture
 def world() -> Iterator[World]:
@@ -50,7 +54,7 @@ def omni_stack(pulumi_cli: Path, world: World, tmp_path: Path) -> Iterator[Calla
             CliStack(
                 run,
                 cli=pulumi_cli,
-                config={"omni:baseUrl": world.emulator.base_url},
+                config={"omni:baseUrl": world.emulator.base_url, **UNPACED},
                 secret_config={"omni:apiKey": API_KEY, **kwargs.pop("secret_config", {})},
                 work_dir=tmp_path / f"stack-{len(stacks)}",
                 **kwargs,
@@ -332,7 +336,7 @@ def test_the_harness_and_the_real_engine_tell_the_same_story(pulumi_cli, tmp_pat
         lambda w: CliStack(
             program(AGREEMENT, w),
             cli=pulumi_cli,
-            config={"omni:baseUrl": w.emulator.base_url},
+            config={"omni:baseUrl": w.emulator.base_url, **UNPACED},
             secret_config={"omni:apiKey": API_KEY},
             work_dir=tmp_path / "cli",
         )
@@ -340,7 +344,7 @@ def test_the_harness_and_the_real_engine_tell_the_same_story(pulumi_cli, tmp_pat
     replayed = run(
         lambda w: HarnessStack(
             program(AGREEMENT, w),
-            config={"omni:baseUrl": w.emulator.base_url},
+            config={"omni:baseUrl": w.emulator.base_url, **UNPACED},
             secret_config={"omni:apiKey": API_KEY},
             state_file=tmp_path / "harness-state.json",
         )

@@ -12,7 +12,7 @@ import responses
 from omni_pulumi import ratelimit
 from omni_pulumi.client import OmniClient
 from omni_pulumi.clock import FakeClock
-from omni_pulumi.ratelimit import DEFAULT_BURST, RateLimiter, limiter_for
+from omni_pulumi.ratelimit import DEFAULT_BURST, WINDOW_GUARD_SECONDS, RateLimiter, limiter_for
 
 BASE = "https://acme.omniapp.co"
 
@@ -82,8 +82,12 @@ def test_the_sustained_rate_is_the_configured_rate():
     begin = clock.monotonic()
     for _ in range(600):
         limiter.acquire()
-    # 600 requests at two a second, less the burst that started at once: no throughput is lost.
-    assert clock.monotonic() - begin == pytest.approx((600 - DEFAULT_BURST) / 2)
+    # 600 requests at two a second, less the burst that started at once: no throughput is lost
+    # beyond the small guard kept at the edge of each of the five minutes.
+    elapsed = clock.monotonic() - begin
+    assert (
+        (600 - DEFAULT_BURST) / 2 <= elapsed <= (600 - DEFAULT_BURST) / 2 + 5 * WINDOW_GUARD_SECONDS
+    )
 
 
 def test_hold_until_pauses_every_caller():

@@ -5,8 +5,9 @@ destination without its fields or an alert with half a condition mid-``pulumi up
 are checked here at preview, each naming the argument and the fix. Everything but the dashboard is
 updatable, but through three doors: the settings with one ``PUT`` (sent whole, as Omni's validation
 demands name, schedule, timezone and destination even for a partial change), the pause state with
-``pause``/``resume``, and the owner with ``transfer-ownership``. The destination's settings and the
-format options are not returned by Omni's read, so they are kept from state.
+``pause``/``resume``, and the owner with ``transfer-ownership``. Omni's read carries every setting
+(the destination's in ``destinations[0].metadata``, the format options and ``timezoneOverride`` in
+``metadata``), so read maps them all back to arguments; only what it leaves out is kept from state.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniBadRequest, OmniError, OmniNotFound
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
-from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
+from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec, camel
 
 PATH = "/api/v1/schedules"
 UUID = r"^[0-9a-fA-F-]{36}$"
@@ -100,7 +101,7 @@ class ScheduleArgs(OmniArgs):
         list[str] | None,
         _opt(
             "email: the addresses; slack: one channel id (`channel`) or Slack user ids (`users`). "
-            "Compared as a set. Kept from state (not read back).",
+            "Compared as a set.",
             unordered=True,
         ),
     ] = None
@@ -116,7 +117,9 @@ class ScheduleArgs(OmniArgs):
         Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
         _opt("s3: the bucket (3 to 63 lowercase characters).", hint="use the bucket's name"),
     ] = None
-    key_prefix: Annotated[str | None, _opt("s3: the key prefix (folder) written to.")] = None
+    key_prefix: Annotated[
+        str | None, _opt("s3: the key prefix (folder) written to.", computed=True)
+    ] = None
     region: Annotated[str | None, _opt("s3: the bucket's AWS region.")] = None
     role_arn: Annotated[
         str | None,
@@ -130,8 +133,9 @@ class ScheduleArgs(OmniArgs):
     filter_config: Annotated[
         dict[str, Any] | None,
         _opt(
-            "Dashboard filter values for the delivery; keys must exist on the dashboard. Kept from "
-            "state: Omni reads back the merged effective filters, which would always differ."
+            "Dashboard filter values for the delivery; keys must exist on the dashboard. Omni "
+            "reads back the effective filters (the dashboard's defaults merged in), so only the "
+            "keys set here are compared."
         ),
     ] = None
     condition_type: Annotated[
@@ -145,18 +149,24 @@ class ScheduleArgs(OmniArgs):
     condition_query_map_key: Annotated[
         str | None, _opt("The alert's query (its key on the dashboard). Needs `condition_type`.")
     ] = None
-    enable_formatting: Annotated[bool | None, _opt("Apply the dashboard's formatting.")] = None
+    enable_formatting: Annotated[
+        bool | None, _opt("Apply the dashboard's formatting.", computed=True)
+    ] = None
     fan_out: Annotated[
         bool | None,
         _opt("email: send each recipient a personalized delivery.", computed=True),
     ] = None
-    hide_hidden_fields: Annotated[bool | None, _opt("csv/xlsx: leave hidden fields out.")] = None
-    hide_title: Annotated[bool | None, _opt("pdf/png: hide the title.")] = None
+    hide_hidden_fields: Annotated[
+        bool | None, _opt("csv/xlsx: leave hidden fields out.", computed=True)
+    ] = None
+    hide_title: Annotated[bool | None, _opt("pdf/png: hide the title.", computed=True)] = None
     kill_jobs_on_failure: Annotated[
         bool | None, _opt("Stop the whole delivery if any query fails.", computed=True)
     ] = None
-    show_content_link: Annotated[bool | None, _opt("Include a link to the dashboard.")] = None
-    show_filters: Annotated[bool | None, _opt("Show the applied filters.")] = None
+    show_content_link: Annotated[
+        bool | None, _opt("Include a link to the dashboard.", computed=True)
+    ] = None
+    show_filters: Annotated[bool | None, _opt("Show the applied filters.", computed=True)] = None
     timezone_override: Annotated[
         str | None,
         _opt(
@@ -184,11 +194,14 @@ _NOTES = """\
   `hide_hidden_fields` for csv/xlsx, `fan_out` for email).
 - Settings are written with one `PUT /api/v1/schedules/{id}` carrying the whole schedule; `paused`
   with `PUT .../pause` and `.../resume`; `user_id` with `PUT .../transfer-ownership`.
-- Omni's read returns the name, cron, timezones, format, owner, pause state, alert condition,
-  `fan_out` and `kill_jobs_on_failure`. The destination's settings (`recipients`, `webhook_url`,
-  Slack and S3 fields), `filter_config` and the other format options are kept from the stack:
-  changes made to them in Omni are not seen. Removing one of these options from the program leaves
-  Omni's value; set it to `false` explicitly to turn it off.
+- Omni's read returns every setting, so changes made in Omni show as drift: the destination's
+  (`recipients`, `webhook_url`, Slack and S3 fields) from the destination's metadata, the format
+  options and `timezone_override` from the schedule's metadata. `filter_config` is read back as the
+  effective filters (the dashboard's defaults merged in), so only the keys the program sets are
+  compared. A setting Omni's answer leaves out (a Slack destination's recipients, for one) is kept
+  from the stack.
+- The PUT changes only what it carries: removing a format option or `key_prefix` from the program
+  leaves Omni's value (unset means "no opinion"); set it to `false` explicitly to turn it off.
 - **What Omni's API does not let a program set**: an sftp destination's connection (address, port,
   username, path, password: the create body takes none of them, so there is no sftp password
   argument and `destination_type='sftp'` is refused at preview), email subject and body, paper size
@@ -271,7 +284,7 @@ class ScheduleSpec(ResourceSpec):
                 f"({body.get('systemDisabledReason') or 'no reason given'}); fix the dashboard "
                 "or the owner's access, then re-enable it in Omni"
             )
-        return _observed(body)
+        return _observed(body, state)
 
     def update(
         self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
@@ -403,38 +416,97 @@ _PUT_NAMES = tuple(
 )
 
 
-def _observed(body: Mapping[str, Any]) -> dict[str, Any]:
-    """What Omni's read says; the destination's settings and most format options are not in it."""
-    observed: dict[str, Any] = {
-        "identifier": body.get("entityId"),
-        "name": body.get("name"),
-        "schedule": body.get("schedule"),
-        "timezone": body.get("timezone"),
-        "condition_type": body.get("conditionType"),
-        "condition_query_map_key": body.get("conditionQueryMapKey"),
-        "fan_out": body.get("fanOut"),
-        "kill_jobs_on_failure": body.get("killJobsOnFailure"),
-        "paused": body.get("disabledAt") is not None,
-        "user_id": body.get("ownerId"),
-    }
-    destinations = body.get("destinations") or []
-    if destinations and isinstance(destinations[0], Mapping):
-        first = destinations[0]
-        if first.get("format"):
-            observed["format"] = first["format"]
-        meta = first.get("metadata")
-        if isinstance(meta, Mapping) and meta.get("type") in REQUIRED:
-            observed["destination_type"] = meta["type"]
-    metadata = body.get("metadata")
-    if isinstance(metadata, Mapping) and "timezoneOverride" in metadata:
-        observed["timezone_override"] = metadata["timezoneOverride"]
-    return {
-        k: v for k, v in observed.items() if k in ("paused",) or v is not None or k in _NULLABLE
-    }
-
-
+#: Arguments read from the top of Omni's answer, by their JSON name there.
+_TOP_LEVEL = {
+    "identifier": "entityId",
+    "name": "name",
+    "schedule": "schedule",
+    "timezone": "timezone",
+    "condition_type": "conditionType",
+    "condition_query_map_key": "conditionQueryMapKey",
+    "fan_out": "fanOut",
+    "kill_jobs_on_failure": "killJobsOnFailure",
+    "user_id": "ownerId",
+}
 #: Read fields whose null is meaningful (a standard schedule has no condition).
 _NULLABLE = ("condition_type", "condition_query_map_key")
+#: Format options, read from the schedule's ``metadata`` under the create body's names.
+FORMAT_OPTIONS = (
+    "enable_formatting",
+    "hide_hidden_fields",
+    "hide_title",
+    "show_content_link",
+    "show_filters",
+)
+
+
+def _observed(body: Mapping[str, Any], state: Mapping[str, Any]) -> dict[str, Any]:
+    """Omni's answer in argument names, each value as the create body would carry it.
+
+    An argument is left out only when the answer does not carry it, so that the engine keeps the
+    stack's value; everything the answer carries replaces it, drift included.
+    """
+    observed: dict[str, Any] = {
+        arg: body.get(api)
+        for arg, api in _TOP_LEVEL.items()
+        if body.get(api) is not None or arg in _NULLABLE
+    }
+    observed["paused"] = body.get("disabledAt") is not None
+    destinations = body.get("destinations") or []
+    first = destinations[0] if destinations and isinstance(destinations[0], Mapping) else {}
+    if first.get("format"):
+        observed["format"] = first["format"]
+    meta = first.get("metadata")
+    if isinstance(meta, Mapping) and meta.get("type") in REQUIRED:
+        observed.update(_destination(meta))
+    options = body.get("metadata")
+    if isinstance(options, Mapping):
+        observed.update(
+            {name: options[camel(name)] for name in FORMAT_OPTIONS if camel(name) in options}
+        )
+        if "timezoneOverride" in options:
+            observed["timezone_override"] = options["timezoneOverride"]
+    effective, mine = body.get("filterConfig"), state.get("filter_config")
+    if isinstance(effective, Mapping) and isinstance(mine, Mapping):
+        # Omni answers with the dashboard's defaults merged under the schedule's own filters:
+        # the program's keys are what it manages, and a key Omni dropped shows as drift.
+        observed["filter_config"] = {k: effective[k] for k in mine if k in effective}
+    return observed
+
+
+def _destination(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The destination's settings from ``destinations[0].metadata`` (its type and fields).
+
+    A field of another destination cannot be set, so it reads as unset. Of this destination's
+    fields, an optional one missing from the metadata is unset, and a required one missing is not
+    returned (Omni keeps a Slack destination's recipients elsewhere), so it is kept from state.
+    """
+    kind = meta["type"]
+    observed: dict[str, Any] = {"destination_type": kind}
+    for name in DESTINATION_ARGS:
+        if name == "fan_out":
+            continue  # the schedule's own fanOut says it
+        api = camel(name)
+        if name not in REQUIRED[kind] + OPTIONAL.get(kind, ()):
+            observed[name] = None
+        elif api in meta:
+            observed[name] = _recipients(meta[api]) if name == "recipients" else meta[api]
+        elif name in OPTIONAL.get(kind, ()):
+            observed[name] = None
+    if observed.get("slack_recipient_type"):
+        # Omni's list answer spells it "Channel"/"Users"; the create body takes lowercase.
+        observed["slack_recipient_type"] = str(observed["slack_recipient_type"]).lower()
+    return observed
+
+
+def _recipients(value: Any) -> list[str] | None:
+    """Recipients as the argument holds them: addresses (or Slack ids), sorted like check does."""
+    if isinstance(value, str):
+        value = [value]  # a Slack channel is one id
+    if not isinstance(value, list):
+        return None
+    ids = [r.get("email") if isinstance(r, Mapping) else r for r in value]
+    return sorted(str(i) for i in ids if i) or None
 
 
 class Schedule(OmniResource, spec=ScheduleSpec):

@@ -404,3 +404,153 @@ def test_find_existing_pages_through_the_dashboards_schedules(api, provider):
         )
         == SID
     )
+
+
+# -- read maps every setting Omni's answer carries ------------------------------------------------
+
+S3 = {
+    **EMAIL,
+    "destination_type": "s3",
+    "recipients": None,
+    "format": "csv",
+    "bucket_name": "acme-exports",
+    "region": "eu-west-1",
+    "role_arn": "arn:aws:iam::123456789012:role/omni",
+}
+WEBHOOK = {
+    **EMAIL,
+    "destination_type": "webhook",
+    "recipients": None,
+    "format": "json",
+    "webhook_url": "https://hooks.example.com/omni",
+}
+
+
+def answered(args, **metadata):
+    """Omni's GET of the schedule ``args`` describe, its destination metadata as the create body
+    spelled it (recipients as addresses) and its format options in ``metadata``."""
+    kind = args["destination_type"]
+    destination = {"type": kind}
+    for name, api in (
+        ("recipients", "recipients"),
+        ("webhook_url", "webhookUrl"),
+        ("bucket_name", "bucketName"),
+        ("key_prefix", "keyPrefix"),
+        ("region", "region"),
+        ("role_arn", "roleArn"),
+        ("slack_recipient_type", "slackRecipientType"),
+    ):
+        if args.get(name) is not None:
+            destination[api] = args[name]
+    return got(
+        format=args["format"],
+        destinations=[{"id": "d1", "format": args["format"], "metadata": destination}],
+        metadata={"timezoneOverride": args.get("timezone_override"), **metadata},
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            {**EMAIL, "hide_title": True},
+            {"recipients": ["a@acme.com", "b@acme.com"], "hide_title": True, "webhook_url": None},
+        ),
+        (WEBHOOK, {"webhook_url": "https://hooks.example.com/omni", "recipients": None}),
+        (
+            {**S3, "key_prefix": "sales/"},
+            {"bucket_name": "acme-exports", "key_prefix": "sales/", "role_arn": S3["role_arn"]},
+        ),
+    ],
+    ids=["email", "webhook", "s3"],
+)
+def test_read_maps_the_destination_and_the_format_options(api, provider, args, expected):
+    options = {"hideTitle": True} if args.get("hide_title") else {}
+    api.get(ONE, json=answered(args, **options))
+    observed = ScheduleSpec().read(provider._client(), SID, {})
+    assert observed["destination_type"] == args["destination_type"]
+    assert observed["format"] == args["format"]
+    for name, value in expected.items():
+        assert observed[name] == value, name
+
+
+def test_a_refresh_right_after_create_equals_the_program(api, provider):
+    program = {
+        **S3,
+        "key_prefix": "sales/",
+        "show_filters": False,
+        "hide_hidden_fields": True,
+        "enable_formatting": True,
+        "timezone_override": "UTC",
+    }
+    inputs = checked(provider, **program)
+    api.post(SCHEDULES, json={"id": SID, "message": "ok"})
+    options = {"showFilters": False, "hideHiddenFields": True, "enableFormatting": True}
+    api.get(ONE, json=answered(program, **options))
+    created = provider.create(inputs).outs
+    api.get(ONE, json=answered(program, **options))
+    refreshed = provider.read(SID, created).outs
+    assert {k: refreshed[k] for k in program} == program
+    assert provider.diff(SID, refreshed, inputs).changes is False
+
+
+def test_drift_of_a_destination_setting_made_in_omni_shows_in_the_next_diff(api, provider):
+    state = checked(provider, **EMAIL, hide_title=True)
+    changed = {**EMAIL, "recipients": ["a@acme.com", "c@acme.com"]}
+    api.get(ONE, json=answered(changed, hideTitle=False))
+    outs = provider.read(SID, state).outs
+    assert outs["recipients"] == ["a@acme.com", "c@acme.com"]
+    assert outs["hide_title"] is False
+    diff = provider.diff(SID, outs, state)
+    assert diff.changes is True and diff.replaces == []
+
+
+def test_another_destinations_settings_read_as_unset(api, provider):
+    """Moved to a webhook in Omni: the stack's S3 settings are not kept as if they still applied."""
+    state = checked(provider, **S3, key_prefix="sales/")
+    api.get(ONE, json=answered(WEBHOOK))
+    outs = provider.read(SID, state).outs
+    assert outs["destination_type"] == "webhook"
+    assert outs["webhook_url"] == WEBHOOK["webhook_url"]
+    assert [outs[n] for n in ("bucket_name", "key_prefix", "region", "role_arn")] == [None] * 4
+
+
+def test_an_option_the_program_leaves_unset_is_omnis_and_never_diffs(api, provider):
+    inputs = checked(provider, **EMAIL)
+    api.get(ONE, json=answered(EMAIL, hideTitle=False, showFilters=True, showContentLink=True))
+    outs = provider.read(SID, inputs).outs
+    assert outs["show_filters"] is True and outs["hide_title"] is False
+    assert provider.diff(SID, outs, inputs).changes is False
+
+
+def test_slack_settings_read_as_the_create_body_spells_them(api, provider):
+    answer = got(
+        destinations=[
+            {
+                "id": "d1",
+                "format": "pdf",
+                "metadata": {"type": "slack", "slackRecipientType": "Channel", "recipients": "C01"},
+            }
+        ]
+    )
+    api.get(ONE, json=answer)
+    observed = ScheduleSpec().read(provider._client(), SID, {})
+    assert observed["slack_recipient_type"] == "channel"
+    assert observed["recipients"] == ["C01"]
+
+
+def test_a_filter_key_omni_dropped_shows_as_drift(api, provider):
+    state = checked(provider, **EMAIL, filter_config={"region": ["EU"], "gone": 1})
+    api.get(ONE, json=got(filterConfig={"region": ["EU"], "status": "default"}))
+    outs = provider.read(SID, state).outs
+    assert outs["filter_config"] == {"region": ["EU"]}
+    assert provider.diff(SID, outs, state).changes is True
+
+
+def test_adopt_of_an_unchanged_schedule_writes_nothing(api, provider, capsys):
+    program = {**EMAIL, "hide_title": True, "timezone_override": "UTC"}
+    api.get(ONE, json=answered(program, hideTitle=True))
+    result = provider.create(checked(provider, **program, adopt_id=SID))
+    assert result.id == SID
+    assert [c.request.method for c in api.calls] == ["GET"]
+    assert "no setting needed a change" in capsys.readouterr().err

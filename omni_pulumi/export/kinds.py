@@ -217,49 +217,10 @@ _MODEL_ORDER = {"SCHEMA": 0, "SHARED": 1, "SHARED_EXTENSION": 2}
 
 # -- schedules --------------------------------------------------------------------------------------
 
-#: Destination and format settings Omni's schedule answer carries but ScheduleSpec.read() leaves
-#: out (they are kept from state there); export takes them from the answer.
-_DESTINATION_FIELDS = {
-    "recipients": "recipients",
-    "webhookUrl": "webhook_url",
-    "slackRecipientType": "slack_recipient_type",
-    "bucketName": "bucket_name",
-    "keyPrefix": "key_prefix",
-    "region": "region",
-    "roleArn": "role_arn",
-}
-_FORMAT_FIELDS = {
-    "enableFormatting": "enable_formatting",
-    "hideHiddenFields": "hide_hidden_fields",
-    "hideTitle": "hide_title",
-    "showContentLink": "show_content_link",
-    "showFilters": "show_filters",
-}
-
 
 def _list_schedules(reader: ReadOnlyClient) -> Iterator[Listed]:
     for record in reader.paginate_pages("/api/v1/schedules"):
         yield Candidate(record["id"], label=record.get("name") or "")
-
-
-def _finish_schedule(
-    settings: dict[str, Any], candidate: Candidate, reader: ReadOnlyClient
-) -> None:
-    body = reader.get(f"/api/v1/schedules/{candidate.id}") or {}  # cached: read() fetched it
-    destinations = body.get("destinations") or []
-    meta = destinations[0].get("metadata") if destinations else None
-    if isinstance(meta, Mapping):
-        for api, arg in _DESTINATION_FIELDS.items():
-            value = meta.get(api)
-            if api == "recipients" and isinstance(value, list):
-                value = sorted(r.get("email") if isinstance(r, Mapping) else r for r in value)
-            if value not in (None, []):
-                settings.setdefault(arg, value)
-    options = body.get("metadata")
-    if isinstance(options, Mapping):
-        for api, arg in _FORMAT_FIELDS.items():
-            if options.get(api) is not None:
-                settings.setdefault(arg, options[api])
 
 
 # -- labels, folders, groups ------------------------------------------------------------------------
@@ -343,7 +304,6 @@ KINDS: tuple[Kind, ...] = (
         ScheduleSpec,
         _list_schedules,
         label=lambda s, _: s.get("name") or "schedule",
-        finish=_finish_schedule,
     ),
     Kind(LabelSpec, _list_labels, label=lambda s, _: s.get("name") or "label"),
     Kind(

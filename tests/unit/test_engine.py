@@ -455,3 +455,32 @@ def _all_text(error: BaseException) -> str:
 
 def test_the_pickle_marker_is_never_an_argument(provider):
     assert "__provider" not in provider.check({}, program(provider, name="W", kind="a")).inputs
+
+
+class _GrantArgs(OmniArgs):
+    grants: Annotated[list[dict[str, Any]], Arg(updatable=True, unordered=True)] = []
+
+
+class _GrantSpec(ResourceSpec):
+    """A toy with an unordered list of dicts (like dbt variables or environment grants)."""
+
+    type_name = "Grants"
+    args_model = _GrantArgs
+
+
+def test_an_unordered_list_of_dicts_keyed_in_another_order_is_no_change():
+    """Pins 0b6eed2: dicts whose keys come in another order (Pulumi does not keep key order),
+    in another list order, are the same set; a changed value still is a change."""
+    grants = configured(_GrantSpec())
+    olds = grants.check(
+        {}, {"grants": [{"role": "VIEWER", "user": "a"}, {"role": "EDITOR", "user": "b"}]}
+    ).inputs
+    same = grants.check(
+        {}, {"grants": [{"user": "b", "role": "EDITOR"}, {"user": "a", "role": "VIEWER"}]}
+    ).inputs
+    changed = grants.check(
+        {}, {"grants": [{"user": "b", "role": "VIEWER"}, {"user": "a", "role": "VIEWER"}]}
+    ).inputs
+
+    assert grants.diff("g1", olds, same).changes is False
+    assert grants.diff("g1", olds, changed).changes is True

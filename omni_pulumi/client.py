@@ -351,7 +351,10 @@ class OmniClient:
 
             asked = retry_after_seconds(response.headers.get("Retry-After"), self._clock)
             delay = asked if asked is not None else backoff_delay(attempts, self._uniform)
-            if waited + delay > self._max_retry_wait:
+            # Omni's wait is honoured to the letter, but the budget is charged at least the
+            # backoff's lower bound, so a `Retry-After: 0` answered forever still ends.
+            charged = max(delay, backoff_delay(attempts, lambda low, _high: low))
+            if waited + charged > self._max_retry_wait:
                 if asked is not None and asked > self._max_retry_wait - waited:
                     hint = f"Omni asked to wait {asked:g} s, more than the retry budget left"
                 else:
@@ -365,7 +368,8 @@ class OmniClient:
             if status == 429 and self._limiter is not None:
                 # Every thread using this key pauses, not only the one that was refused.
                 self._limiter.hold_until(self._clock.monotonic() + delay)
-            waited += self._pause(delay, method, shown, str(status))
+            self._pause(delay, method, shown, str(status))
+            waited += charged
 
     def _pause(self, delay: float, method: str, shown: str, why: str) -> float:
         logger.debug("%s %s: retrying in %.1f s after %s", method, shown, delay, why)

@@ -320,3 +320,12 @@ def test_real_dropped_get_is_retried():
         client = make_client(base_url=server.url)
         assert client.get("/api/v1/labels") == {"ok": True}
     assert server.requests == 3
+
+
+def test_a_retry_after_of_zero_answered_forever_still_gives_up(mock):
+    client = make_client(max_retry_wait=60)
+    mock.add(responses.GET, URL, status=429, headers={"Retry-After": "0"}, json={"detail": "slow"})
+    with pytest.raises(OmniRateLimited):
+        client.get("/api/v1/labels")
+    assert set(client._clock.sleeps) == {0.0}  # Omni's wait is honoured as given...
+    assert len(mock.calls) < 12  # ...but each try is charged the backoff, so the budget ends

@@ -143,9 +143,16 @@ class OmniProvider(ResourceProvider):
             values = {**defaults, **{k: v for k, v in given.items() if v is not None}}
         else:
             values = {**model.model_dump(), **{k: given[k] for k in unknown}}
+        if not failures:
+            # Rules across arguments run in preview too, with what is known: a first deploy has
+            # unknown ids (a model's connection), and its mistakes must still show before `up`.
+            previous = {k: v for k, v in _olds.items() if not k.startswith("__")}
+            problems = [*spec.check_rules(values, unknown)]
+            if previous:
+                problems += spec.check_change(previous, values, unknown)
             failures = [
                 CheckFailure(prop, f"{spec.type_name}.{prop}: {reason}")
-                for prop, reason in spec.check_rules(values, unknown)
+                for prop, reason in problems
             ]
         fields = {f.name: f for f in spec.fields()}
         inputs = {
@@ -176,7 +183,9 @@ class OmniProvider(ResourceProvider):
         changed: list[str] = []
         replaces: list[str] = []
         for field in spec.fields():
-            new, old = news.get(field.name), olds.get(field.name)
+            new = news.get(field.name)
+            # State written before an argument existed lacks it: it then held the default.
+            old = olds.get(field.name, field.default)
             if is_unknown(new) or differs(field, new, old):
                 changed.append(field.name)
                 if not field.arg.updatable:
@@ -248,9 +257,15 @@ class OmniProvider(ResourceProvider):
     def _outputs(
         self, args: dict[str, Any], computed: Mapping[str, Any], props: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """Outputs are the inputs, plus what Omni filled in where the program left a value unset."""
+        """Outputs are the inputs, plus what Omni filled in for computed arguments left unset.
+
+        Only computed arguments take Omni's value: for any other, unset is the program's word, and
+        a value Omni holds anyway is drift for the next preview to show, not a silent output.
+        """
+        computed_args = {f.name for f in self.spec.fields() if f.arg.computed}
         outs = {
-            name: computed.get(name) if value is None else value for name, value in args.items()
+            name: computed.get(name) if value is None and name in computed_args else value
+            for name, value in args.items()
         }
         outs.update({name: computed.get(name) for name in self.spec.outputs})
         outs[ADOPT_ID] = props.get(ADOPT_ID)
@@ -261,9 +276,16 @@ class OmniProvider(ResourceProvider):
             return self._call("create", args, None, lambda c: self.spec.create(c, args), client)
         except OmniAmbiguousWrite:
             # The POST may have reached Omni. Look before trying again, so no duplicate is made.
-            found = self._call(
-                "create", args, None, lambda c: self.spec.find_existing(c, args), client
-            )
+            try:
+                found = self._call(
+                    "create", args, None, lambda c: self.spec.find_existing(c, args), client
+                )
+            except NotImplementedError:
+                raise OmniResourceError(
+                    f"{self._describe(args, None)}: the create request got no answer, and Omni "
+                    f"offers no way to tell whether it made the object. Check Omni: if it did, set "
+                    f"adopt_id to {self.spec.id_doc} and run `pulumi up` again"
+                ) from None
             if found is None:
                 try:
                     return self._call(
@@ -275,23 +297,42 @@ class OmniProvider(ResourceProvider):
                         f"{exc}. If Omni now holds the object, set adopt_id to "
                         f"{self.spec.id_doc} and run `pulumi up` again"
                     ) from exc
-            warn(
-                f"{self._describe(args, found)}: the create request got no answer, but Omni had "
-                "made the object; it is now managed (no duplicate was created)"
+            # Take it over as an adoption would: its replace-only settings must match the program,
+            # and what the create would have written after the POST (a pause, a second call) is.
+            return self._adopt(
+                client,
+                found,
+                args,
+                announce="the create request got no answer, but Omni had made the object: took over",
+                made_by_us=True,
             )
-            observed = self._call(
-                "create", args, found, lambda c: self.spec.read(c, found, args), client
-            )
-            return found, observed or {}
 
-    def _adopt(self, client, adopt_id: str, args: dict[str, Any]) -> tuple[str, Mapping[str, Any]]:
-        """Take over an object made by hand: the create step of ``adopt_id`` and ``import_``."""
+    def _adopt(
+        self,
+        client,
+        adopt_id: str,
+        args: dict[str, Any],
+        *,
+        announce: str = "adopted existing",
+        made_by_us: bool = False,
+    ) -> tuple[str, Mapping[str, Any]]:
+        """Take over an existing object: the create step of ``adopt_id`` and ``import_``, and of a
+        create whose lost answer turned out to have made the object.
+
+        Write-only values the program gives (passwords, tokens) are written, since Omni cannot say
+        whether it holds them, unless the object was ``made_by_us`` (the lost POST carried them).
+        """
         spec = self.spec
         kind = spec.type_name
         id_ = self._call(
             "adopt", args, adopt_id, lambda c: spec.id_for_adoption(c, adopt_id), client
         )
-        current = self._call("adopt", args, id_, lambda c: spec.read(c, id_, {}), client)
+        # Computed settings the program gives help find the object (a restricted folder is
+        # listed only under its owner); nothing else is assumed before Omni has answered.
+        # An object our own lost POST made holds the program's values, write-only ones included.
+        hints = {f.name: args[f.name] for f in spec.fields() if f.arg.computed and args[f.name]}
+        state = args if made_by_us else hints
+        current = self._call("adopt", args, id_, lambda c: spec.read(c, id_, state), client)
         if current is None:
             raise OmniResourceError(
                 f"Cannot adopt {kind} {adopt_id!r}: Omni has no such {kind}. adopt_id (or import_) "
@@ -313,8 +354,11 @@ class OmniProvider(ResourceProvider):
             for f in spec.fields()
             if f.arg.updatable
             and not f.arg.local
-            and args[f.name] is not None
-            and (f.arg.write_only or differs(f, args[f.name], current.get(f.name)))
+            and (
+                not made_by_us and args[f.name] is not None
+                if f.arg.write_only
+                else differs(f, args[f.name], current.get(f.name))
+            )
         ]
         computed: Mapping[str, Any] = current
         if changes:
@@ -323,7 +367,7 @@ class OmniProvider(ResourceProvider):
             )
             computed = {**current, **(updated or {})}
         what = f"updated {', '.join(changes)}" if changes else "no setting needed a change"
-        warn(f"adopted existing {kind} {adopt_id!r} into the stack; {what}")
+        warn(f"{announce} {kind} {adopt_id!r} into the stack; {what}")
         return id_, computed
 
     def _describe(self, args: Mapping[str, Any], id_: str | None) -> str:

@@ -139,6 +139,16 @@ class ResourceSpec:
         """
         return ()
 
+    def check_change(
+        self, olds: dict[str, Any], news: dict[str, Any], unknown: set[str]
+    ) -> Iterable[tuple[str, str]]:
+        """Rules about changing a deployed object, as (argument, reason) pairs.
+
+        For changes Omni's API makes impossible or dangerous (replacing a model Omni cannot delete),
+        so that preview refuses them instead of `up` failing halfway. ``olds`` are the previous inputs.
+        """
+        return ()
+
     # -- the API calls ---------------------------------------------------------------------------
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -163,9 +173,10 @@ class ResourceSpec:
         """The id of an object matching ``args``' natural key, after an ambiguous create.
 
         A POST that timed out may have created the object; finding it here is what keeps a retried
-        create from making a duplicate. ``None`` means it surely does not exist.
+        create from making a duplicate. ``None`` means it surely does not exist. A resource that
+        cannot tell leaves this unimplemented, and the engine then refuses to try again.
         """
-        return None
+        raise NotImplementedError
 
     def id_for_adoption(self, client: OmniClient, adopt_id: str) -> str:
         """The Pulumi id of an adopted object, given the id a user wrote (usually the same)."""

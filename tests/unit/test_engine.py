@@ -484,3 +484,90 @@ def test_an_unordered_list_of_dicts_keyed_in_another_order_is_no_change():
 
     assert grants.diff("g1", olds, same).changes is False
     assert grants.diff("g1", olds, changed).changes is True
+
+
+# -- found in review: rules in a first preview, takeover after a lost answer, adoption clearing ----
+
+
+def test_rules_across_arguments_run_in_a_first_preview_whose_required_id_is_unknown(provider):
+    # A first deploy: `name` comes from another resource and is unknown; the rule still runs.
+    result = provider.check({}, program(provider, name=Unknown(), kind="b", size=6))
+
+    assert [f.property for f in result.failures] == ["size"]
+
+
+def test_rules_about_changes_refuse_at_preview(provider, monkeypatch):
+    def no_kind_change(olds, news, unknown):
+        if "kind" not in unknown and olds.get("kind") != news["kind"]:
+            yield "kind", "cannot change here"
+
+    monkeypatch.setattr(provider.spec, "check_change", no_kind_change)
+    olds = check(provider, name="W", kind="a")
+    result = provider.check(olds, program(provider, name="W", kind="b"))
+
+    assert [(f.property, f.reason) for f in result.failures] == [
+        ("kind", "Widget.kind: cannot change here")
+    ]
+    assert provider.check({}, program(provider, name="W", kind="b")).failures == []
+
+
+def test_after_a_lost_answer_the_found_object_gets_what_differs_but_no_secret_again(api, provider):
+    api.add(responses.POST, WIDGETS, body=requests.ConnectionError("reset"))
+    api.add(responses.GET, WIDGETS, json={"widgets": [widget()]})
+    api.add(responses.GET, f"{WIDGETS}/w1", json=widget(size=1))
+    api.add(responses.PATCH, f"{WIDGETS}/w1", json=widget(size=3))
+
+    id_, outs = create(provider, name="W", kind="a", password=PASSWORD, size=3)
+
+    patches = [body for method, _, body in sent(api) if method == "PATCH"]
+    assert id_ == "w1" and outs["size"] == 3
+    assert len(patches) == 1 and patches[0]["size"] == 3
+    assert [m for m, _, _ in sent(api)].count("POST") == 1
+
+
+def test_adoption_clears_a_setting_the_program_leaves_unset(api, provider):
+    # Omni holds tags the program does not name: adoption writes the program's (none), so the
+    # next preview has nothing left to change.
+    api.add(responses.GET, f"{WIDGETS}/w1", json=widget(tags=["by-hand"]))
+    api.add(responses.PATCH, f"{WIDGETS}/w1", json=widget(tags=[]))
+
+    _, outs = create(provider, name="W", kind="a", adopt_id="w1")
+
+    assert [body["tags"] for m, _, body in sent(api) if m == "PATCH"] == [[]]
+    assert outs["tags"] == []
+
+
+def test_adoption_reads_with_the_computed_settings_the_program_gives(api, provider, monkeypatch):
+    seen = []
+    read = provider.spec.read
+    monkeypatch.setattr(
+        provider.spec,
+        "read",
+        lambda client, id_, state: seen.append(dict(state)) or read(client, id_, state),
+    )
+    api.add(responses.GET, f"{WIDGETS}/w1", json=widget())
+
+    create(provider, name="W", kind="a", region="eu", adopt_id="w1")
+
+    assert seen == [{"region": "eu"}]
+
+
+def test_state_from_before_an_argument_existed_does_not_diff_against_its_default(provider):
+    olds = check(provider, name="W", kind="a")
+    del olds["size"]  # written by a version that had no `size` yet
+
+    assert provider.diff("w1", olds, check(provider, name="W", kind="a")).changes is False
+
+
+def test_a_lost_answer_for_a_resource_that_cannot_look_itself_up_is_refused(
+    api, provider, monkeypatch
+):
+    def cannot_tell(client, args):
+        raise NotImplementedError
+
+    monkeypatch.setattr(provider.spec, "find_existing", cannot_tell)
+    api.add(responses.POST, WIDGETS, body=requests.ConnectionError("reset"))
+
+    with pytest.raises(OmniResourceError, match="no way to tell whether it made the object"):
+        create(provider, name="W", kind="a")
+    assert [m for m, _, _ in sent(api)] == ["POST"]

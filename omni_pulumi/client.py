@@ -15,7 +15,7 @@ import ipaddress
 import json as jsonlib
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
 
@@ -74,7 +74,7 @@ _STATUS_ERRORS: dict[int, type[OmniApiError]] = {
 
 #: Request-body fields whose values are kept out of error messages even if Omni echoes them.
 _SECRET_FIELD = re.compile(
-    r"password|secret|token|private_?key|passphrase|api_?key|credential", re.I
+    r"password|secret|token|private_?key|passphrase|api_?key|credential|webhook_?url", re.I
 )
 _MAX_DETAIL = 500
 
@@ -221,7 +221,7 @@ class _BearerAuth(requests.auth.AuthBase):
         return "_BearerAuth(***)"
 
 
-class OmniClient:
+class OmniClient(pagination.Paginating):
     """A thread-safe client of one Omni instance with one API key."""
 
     def __init__(
@@ -423,29 +423,3 @@ class OmniClient:
         return cls(status, method, shown, detail, "; ".join(hints))
 
     # -- pagination ----------------------------------------------------------------------------
-
-    def _fetch(self, path: str, params: dict[str, Any]) -> Any:
-        return self.get(path, params=params)
-
-    def paginate_cursor(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        records_key: str = "records",
-        page_size: int = 100,
-    ) -> Iterator[dict[str, Any]]:
-        """Records of a ``cursor``/``pageInfo.nextCursor`` list (folders, models)."""
-        return pagination.cursor_pages(self._fetch, path, params, records_key, page_size)
-
-    def paginate_pages(
-        self, path: str, params: Mapping[str, Any] | None = None, *, page_size: int = 100
-    ) -> Iterator[dict[str, Any]]:
-        """Records of a list whose ``cursor`` is a page number (schedules)."""
-        return pagination.numbered_pages(self._fetch, path, params, page_size)
-
-    def paginate_scim(
-        self, path: str, params: Mapping[str, Any] | None = None, *, count: int = 100
-    ) -> Iterator[dict[str, Any]]:
-        """Resources of a SCIM list (``startIndex``/``count``; user groups)."""
-        return pagination.scim_pages(self._fetch, path, params, count)

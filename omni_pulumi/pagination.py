@@ -95,3 +95,40 @@ def scim_pages(
         if not resources or (start > total if total is not None else len(resources) < count):
             return
     raise OmniError(f"GET {path} still had more pages after {MAX_PAGES}; stopping")
+
+
+class Paginating:
+    """The three paging styles as methods, for any reader with a ``get(path, params=...)``.
+
+    Shared by :class:`~omni_pulumi.client.OmniClient` and the export's read-only client, so a
+    resource spec pages the same way whichever one it was handed.
+    """
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None, **kw: Any) -> Any:
+        raise NotImplementedError
+
+    def _fetch(self, path: str, params: dict[str, Any]) -> Any:
+        return self.get(path, params=params)
+
+    def paginate_cursor(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        records_key: str = "records",
+        page_size: int = 100,
+    ) -> Iterator[dict[str, Any]]:
+        """Records of a ``cursor``/``pageInfo.nextCursor`` list (folders, models)."""
+        return cursor_pages(self._fetch, path, params, records_key, page_size)
+
+    def paginate_pages(
+        self, path: str, params: Mapping[str, Any] | None = None, *, page_size: int = 100
+    ) -> Iterator[dict[str, Any]]:
+        """Records of a list whose ``cursor`` is a page number (schedules)."""
+        return numbered_pages(self._fetch, path, params, page_size)
+
+    def paginate_scim(
+        self, path: str, params: Mapping[str, Any] | None = None, *, count: int = 100
+    ) -> Iterator[dict[str, Any]]:
+        """Resources of a SCIM list (``startIndex``/``count``; user groups)."""
+        return scim_pages(self._fetch, path, params, count)

@@ -71,7 +71,7 @@ def is_unknown(value: Any) -> bool:
 
 
 def normalized(field: ArgField, value: Any) -> Any:
-    """The form of a value that diffs compare: unordered lists sorted, numbers as numbers."""
+    """The form of a value that check stores: unordered lists sorted, so request bodies are stable."""
     if field.arg.unordered and isinstance(value, list):
         return sorted(value, key=repr)
     return value
@@ -105,8 +105,15 @@ class OmniProvider(ResourceProvider):
     # -- configuration -----------------------------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
-        # The engine passes the whole stack config, namespaced, every value as a string.
-        self._stack_config = dict(getattr(req.config, "_props", {}) or {})
+        # The engine passes the whole stack config, namespaced, every value as a string; keep only
+        # the provider's own settings.
+        from omni_pulumi.config import SETTINGS
+
+        self._stack_config = {
+            setting.key: value
+            for setting in SETTINGS
+            if (value := req.config.get(setting.key)) is not None
+        }
 
     def __getstate__(self) -> dict[str, Any]:
         # Only the description travels in the pickle: never the stack config or a client.

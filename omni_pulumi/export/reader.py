@@ -10,7 +10,7 @@ an export must never change the instance it reads.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from omni_pulumi import pagination
@@ -18,7 +18,7 @@ from omni_pulumi.client import OmniClient
 from omni_pulumi.errors import OmniError
 
 
-class ReadOnlyClient:
+class ReadOnlyClient(pagination.Paginating):
     """The subset of :class:`OmniClient` that specs' ``read()`` use, with GETs cached."""
 
     def __init__(self, client: OmniClient, on_request=None) -> None:
@@ -42,26 +42,3 @@ class ReadOnlyClient:
         raise OmniError("omni-pulumi export only reads: a write to Omni was attempted")
 
     post = put = patch = delete = request = _refuse
-
-    def _fetch(self, path: str, params: dict[str, Any]) -> Any:
-        return self.get(path, params=params)
-
-    def paginate_cursor(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        records_key: str = "records",
-        page_size: int = 100,
-    ) -> Iterator[dict[str, Any]]:
-        return pagination.cursor_pages(self._fetch, path, params, records_key, page_size)
-
-    def paginate_pages(
-        self, path: str, params: Mapping[str, Any] | None = None, *, page_size: int = 100
-    ) -> Iterator[dict[str, Any]]:
-        return pagination.numbered_pages(self._fetch, path, params, page_size)
-
-    def paginate_scim(
-        self, path: str, params: Mapping[str, Any] | None = None, *, count: int = 100
-    ) -> Iterator[dict[str, Any]]:
-        return pagination.scim_pages(self._fetch, path, params, count)

@@ -12,8 +12,6 @@ from typing import Annotated, Any, Literal
 import pytest
 import requests
 import responses
-from conftest import API_KEY, BASE_URL, configured
-from omni_steps import check, create, program, sent, update
 from pulumi.output import Unknown
 from pydantic import Field
 
@@ -22,6 +20,8 @@ from omni_pulumi.errors import OmniNotFound
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources import SPECS
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
+from tests.unit.conftest import API_KEY, BASE_URL, configured
+from tests.unit.omni_steps import check, create, program, sent, update
 
 WIDGETS = f"{BASE_URL}/api/v1/widgets"
 PASSWORD = "hunter2-widget-password"

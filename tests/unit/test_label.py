@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import requests
 import responses
-from conftest import API_KEY, BASE_URL, configured
-from omni_steps import PICKLED, check, create, sent, update
 
 from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.label import LabelSpec
+from tests.unit.conftest import API_KEY, BASE_URL, configured
+from tests.unit.omni_steps import PICKLED, check, create, sent, update
 
 LABELS = f"{BASE_URL}/api/v1/labels"
 

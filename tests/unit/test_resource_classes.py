@@ -12,16 +12,16 @@ import inspect
 import dill
 import pulumi
 import pytest
-from conftest import API_KEY, BASE_URL, configured
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
-from test_engine import WidgetSpec
 
 import omni_pulumi
 from omni_pulumi.provider import OmniProvider
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources import SPECS, Folder, Label, LabelSpec, UserGroup
+from tests.unit.conftest import API_KEY, BASE_URL, configured
+from tests.unit.test_engine import WidgetSpec
 
 SECRET_SIG = rpc._special_sig_key  # the wire marker of a secret value
 PUBLIC_CLASSES = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from responses import matchers
 
@@ -275,6 +277,8 @@ def test_update_puts_the_whole_schedule(api, provider):
                     "format": "pdf",
                     "destinationType": "email",
                     "recipients": [{"email": "a@acme.com"}, {"email": "b@acme.com"}],
+                    "filterConfig": {},
+                    "hideHiddenFields": False,
                     "timezoneOverride": None,
                 }
             )
@@ -285,6 +289,66 @@ def test_update_puts_the_whole_schedule(api, provider):
     outs = provider.update(SID, olds, news).outs
     assert outs["name"] == "Renamed"
     assert outs["user_id"] == OWNER
+
+
+ALERT = {**EMAIL, "condition_type": "RESULTS_PRESENT", "condition_query_map_key": "q1"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"condition_type": None, "condition_query_map_key": None},
+        {"condition_type": "RESULTS_MISSING"},
+        {"condition_query_map_key": "q2"},
+    ],
+)
+def test_an_alerts_condition_replaces_the_schedule(provider, change):
+    # Omni takes no null conditionType and keeps what a PUT leaves out: an update removing the
+    # alert would never converge, so the condition is replace-only.
+    olds = checked(provider, **ALERT)
+    diff = provider.diff(SID, olds, checked(provider, **{**ALERT, **change}))
+    assert diff.changes is True
+    assert set(diff.replaces) == {k for k, v in change.items() if v != ALERT[k]}
+
+
+def test_a_format_change_resets_the_option_omni_holds_for_the_old_format(api, provider):
+    # Omni holds hideTitle=true for the pdf; the PUT is merged into it, so a csv PUT that left
+    # hideTitle out would be refused ("hideTitle: Only allowed for pdf and png formats").
+    olds = {**checked(provider, **EMAIL), "hide_title": True, "user_id": OWNER}
+    news = checked(provider, **{**EMAIL, "format": "csv"})
+    api.put(
+        ONE,
+        match=[
+            matchers.json_params_matcher(
+                {
+                    "identifier": DASH,
+                    "name": "Weekly sales",
+                    "schedule": "0 9 ? * MON *",
+                    "timezone": "Europe/Paris",
+                    "format": "csv",
+                    "destinationType": "email",
+                    "recipients": [{"email": "a@acme.com"}, {"email": "b@acme.com"}],
+                    "filterConfig": {},
+                    "hideTitle": False,
+                    "timezoneOverride": None,
+                }
+            )
+        ],
+        json={"success": True},
+    )
+    api.get(ONE, json=got(destinations=[{"format": "csv", "metadata": {"type": "email"}}]))
+    assert provider.update(SID, olds, news).outs["format"] == "csv"
+
+
+def test_removing_filter_config_clears_omnis_filters(api, provider):
+    olds = checked(provider, **EMAIL, filter_config={"region": {"values": ["EU"]}})
+    news = checked(provider, **EMAIL)
+    assert provider.diff(SID, olds, news).changes is True
+    api.put(ONE, json={"success": True})
+    api.get(ONE, json=got(filterConfig={}))
+    provider.update(SID, olds, news)
+    sent = api.calls[0].request
+    assert json.loads(sent.body)["filterConfig"] == {}
 
 
 def test_pause_and_owner_use_their_own_calls_only(api, provider):

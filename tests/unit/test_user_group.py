@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import requests
 import responses
-from conftest import API_KEY, BASE_URL, configured
-from omni_steps import PICKLED, check, create, sent, update
 
 from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.user_group import UserGroupSpec
+from tests.unit.conftest import API_KEY, BASE_URL, configured
+from tests.unit.omni_steps import PICKLED, check, create, sent, update
 
 GROUPS = f"{BASE_URL}/api/scim/v2/Groups"
 GROUP = "mEhXj6ZI"

@@ -2,8 +2,8 @@
 
 Omni checks a schedule only when it is written, and refuses a bad cron, an unknown timezone, a
 destination without its fields or an alert with half a condition mid-``pulumi up``. The same rules
-are checked here at preview, each naming the argument and the fix. Everything but the dashboard is
-updatable, but through three doors: the settings with one ``PUT`` (sent whole, as Omni's validation
+are checked here at preview, each naming the argument and the fix. Everything but the dashboard and
+the alert's condition (which Omni cannot clear) is updatable, but through three doors: the settings with one ``PUT`` (sent whole, as Omni's validation
 demands name, schedule, timezone and destination even for a partial change), the pause state with
 ``pause``/``resume``, and the owner with ``transfer-ownership``. Omni's read carries every setting
 (the destination's in ``destinations[0].metadata``, the format options and ``timezoneOverride`` in
@@ -21,6 +21,7 @@ from pydantic import Field
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniBadRequest, OmniError, OmniNotFound
+from omni_pulumi.provider import differs
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec, camel
@@ -140,14 +141,23 @@ class ScheduleArgs(OmniArgs):
     ] = None
     condition_type: Annotated[
         Condition | None,
-        _opt(
-            "Makes the schedule an alert: `RESULTS_PRESENT`, `RESULTS_MISSING`, `RESULTS_CHANGED` "
-            "or `RESULTS_UNCHANGED`. Needs `condition_query_map_key`.",
+        Arg(
+            doc=(
+                "Makes the schedule an alert: `RESULTS_PRESENT`, `RESULTS_MISSING`, "
+                "`RESULTS_CHANGED` or `RESULTS_UNCHANGED`. Needs `condition_query_map_key`. "
+                "Changing or removing it replaces the schedule (see notes)."
+            ),
             hint="use RESULTS_PRESENT, RESULTS_MISSING, RESULTS_CHANGED or RESULTS_UNCHANGED",
         ),
     ] = None
     condition_query_map_key: Annotated[
-        str | None, _opt("The alert's query (its key on the dashboard). Needs `condition_type`.")
+        str | None,
+        Arg(
+            doc=(
+                "The alert's query (its key on the dashboard). Needs `condition_type`. Changing "
+                "or removing it replaces the schedule (see notes)."
+            )
+        ),
     ] = None
     enable_formatting: Annotated[
         bool | None, _opt("Apply the dashboard's formatting.", computed=True)
@@ -201,7 +211,14 @@ _NOTES = """\
   compared. A setting Omni's answer leaves out (a Slack destination's recipients, for one) is kept
   from the stack.
 - The PUT changes only what it carries: removing a format option or `key_prefix` from the program
-  leaves Omni's value (unset means "no opinion"); set it to `false` explicitly to turn it off.
+  leaves Omni's value (unset means "no opinion"); set it to `false` explicitly to turn it off. Two
+  exceptions keep the PUT valid and the program's word: an unset `filter_config` is sent as `{}`
+  (no filters), and the format option that does not apply to the new `format` (`hide_title`
+  outside pdf/png, `hide_hidden_fields` outside csv/xlsx) is sent as `false`, since Omni would
+  otherwise keep, say, a pdf's `hideTitle` and refuse the switch to csv.
+- `condition_type` and `condition_query_map_key` replace the schedule when they change: Omni's API
+  takes no null for them, and a PUT that leaves them out keeps the alert, so an alert can only be
+  turned into a plain delivery (or another alert) by making a new schedule.
 - **What Omni's API does not let a program set**: an sftp destination's connection (address, port,
   username, path, password: the create body takes none of them, so there is no sftp password
   argument and `destination_type='sftp'` is refused at preview), email subject and body, paper size
@@ -290,7 +307,7 @@ class ScheduleSpec(ResourceSpec):
         self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
     ) -> dict[str, Any]:
         if any(self._changed(name, olds, news) for name in _PUT_NAMES):
-            client.put(_schedule_path(id_), json=_body(news))
+            client.put(_schedule_path(id_), json=_put_body(news))
         if self._changed("user_id", olds, news):
             client.put(
                 f"{_schedule_path(id_)}/transfer-ownership", json={"userId": news["user_id"]}
@@ -314,13 +331,7 @@ class ScheduleSpec(ResourceSpec):
     # -- helpers ---------------------------------------------------------------------------------
 
     def _changed(self, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-        new, old = news.get(name), olds.get(name)
-        field = self.field(name)
-        if new is None and field.arg.computed:
-            return False
-        if field.arg.unordered and isinstance(new, list) and isinstance(old, list):
-            return sorted(new) != sorted(old)
-        return new != old
+        return differs(self.field(name), news.get(name), olds.get(name))
 
     @staticmethod
     def _set_paused(client: OmniClient, id_: str, paused: bool) -> None:
@@ -407,6 +418,18 @@ def _body(args: Mapping[str, Any]) -> dict[str, Any]:
     body = {k: v for k, v in body.items() if v is not None}
     # Sent even when null: a null override clears one set earlier.
     body["timezoneOverride"] = args.get("timezone_override")
+    return body
+
+
+def _put_body(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The update's body: Omni merges a PUT into what it holds, so what the program's word
+    removes must be said, not left out (left out, Omni keeps its value)."""
+    body = _body(args)
+    body.setdefault("filterConfig", {})  # no filters: Omni takes no null here
+    for option, formats in FORMAT_ONLY.items():
+        if args["format"] not in formats:
+            # Omni's value (a pdf's hideTitle=true) would make the new format's PUT a 400.
+            body[camel(option)] = False
     return body
 
 

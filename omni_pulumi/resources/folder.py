@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 import pulumi
@@ -11,6 +11,7 @@ from pydantic import Field
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniBadRequest, OmniNotFound
 from omni_pulumi.listcache import LISTS, invalidated_by_writes
+from omni_pulumi.provider import differs
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
@@ -80,7 +81,29 @@ class FolderSpec(ResourceSpec):
 - Restricted folders are listed per owner: set `user_id` on restricted folders so they can be read.
 - Omni deletes only empty folders. Destroying one that still holds documents fails with a message
   saying so, unless `force_destroy=True` (then Omni deletes its content too, up to 100 items).
+- A change that replaces a folder (`parent_folder_id`, `scope`, `user_id`) is refused at preview
+  while the deployed folder has `force_destroy=True`: the replacement would delete the old folder
+  with its documents. Set `force_destroy=False` and run `pulumi up` first, or move the content.
 """
+
+    def check_change(
+        self, olds: dict[str, Any], news: dict[str, Any], unknown: set[str]
+    ) -> Iterable[tuple[str, str]]:
+        # A replacement deletes the old folder with the old state's force_destroy, so its
+        # documents would go (force=true) behind a preview that shows only "replace".
+        if not olds.get("force_destroy"):
+            return
+        for field in self.fields():
+            if field.arg.updatable or field.name in unknown:
+                continue
+            if differs(field, news.get(field.name), olds.get(field.name, field.default)):
+                yield (
+                    field.name,
+                    "changing it replaces the folder, and the deployed folder has "
+                    "force_destroy=True, so the replacement would delete the old folder's "
+                    "documents with it. Set force_destroy=False and run `pulumi up` first, or "
+                    "move the content out of the folder in Omni",
+                )
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         body = {

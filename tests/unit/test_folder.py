@@ -9,7 +9,7 @@ import responses
 from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.folder import FolderSpec
 from tests.unit.conftest import API_KEY, BASE_URL, configured
-from tests.unit.omni_steps import PICKLED, check, create, sent, update
+from tests.unit.omni_steps import PICKLED, check, create, program, sent, update
 
 FOLDERS = f"{BASE_URL}/api/v1/folders"
 FOLDER = "11111111-1111-1111-1111-111111111111"
@@ -321,3 +321,37 @@ def test_adopting_with_force_destroy_writes_nothing_and_says_so(api, provider, c
     assert {m for m, _, _ in sent(api)} == {"GET"}
     assert (id_, outs["force_destroy"]) == (FOLDER, True)
     assert "no setting needed a change" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"parent_folder_id": PARENT}, "parent_folder_id"),
+        ({"scope": "restricted"}, "scope"),
+        ({"user_id": "bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb"}, "user_id"),
+    ],
+)
+def test_a_replacement_is_refused_while_force_destroy_would_delete_the_content(
+    provider, finance, change, field
+):
+    # The old folder is deleted with force=true: the preview would say "replace" and its
+    # documents would go.
+    _, outs = finance
+    olds = {**outs, "force_destroy": True}
+
+    result = provider.check(olds, program(provider, name="Finance", force_destroy=False, **change))
+
+    assert [f.property for f in result.failures] == [field]
+    reason = result.failures[0].reason
+    assert reason.startswith(f"Folder.{field}:")
+    assert "force_destroy=False" in reason and "`pulumi up` first" in reason
+    assert "move the content" in reason
+
+
+def test_a_replacement_without_force_destroy_and_a_rename_with_it_are_allowed(provider, finance):
+    _, outs = finance
+
+    check(provider, outs, name="Finance", parent_folder_id=PARENT)
+    check(provider, {**outs, "force_destroy": True}, name="Money", force_destroy=True)
+    # Stating what Omni chose is no change, so no replacement to refuse.
+    check(provider, {**outs, "force_destroy": True}, name="Finance", scope="organization")

@@ -10,7 +10,7 @@ depend on the model (shared models, git configurations) see a model with views.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 import pulumi
@@ -19,6 +19,7 @@ from pydantic import Field
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniBadRequest, OmniError
+from omni_pulumi.provider import differs
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._jobs import FAILED, JobWait, job_status, wait_for_job
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
@@ -123,8 +124,10 @@ _NOTES = """\
   it in Omni if it is no longer wanted. Archiving its connection moves its models to the trash.
 - Only `model_name` can be changed in place. Every other argument is fixed at create, so changing it
   replaces the model, and the old model stays in Omni (see above). A connection has at most one
-  SCHEMA model, so replacing a SCHEMA model on the same connection fails: Omni's answer is then
-  shown with the existing model's id to adopt.
+  SCHEMA model, so a change that would replace a SCHEMA model on the same connection (its
+  `access_grants`, `allow_as_workbook_base`...) is refused at preview, naming the argument: keep
+  the deployed value and make the change in Omni. A second SCHEMA model created on a connection
+  that has one fails, and Omni's answer is shown with the existing model's id to adopt.
 - `access_grants` and `allow_as_workbook_base` are not returned by Omni: they are kept from the stack,
   and changes made in Omni to them are not seen.
 - `refresh_schema` and `hard_refresh` act only when the model is created: the provider starts the
@@ -166,6 +169,30 @@ class ModelSpec(ResourceSpec):
                 "uses_isolated_branches",
                 "applies to SHARED_EXTENSION models only; leave it unset",
             )
+
+    def check_change(
+        self, olds: dict[str, Any], news: dict[str, Any], unknown: set[str]
+    ) -> Iterable[tuple[str, str]]:
+        # The replacement's create would be a second SCHEMA model on the connection, which Omni
+        # refuses, and the old one cannot be deleted first: `up` could only fail.
+        if unknown & {"model_kind", "connection_id"}:
+            return
+        if not (olds.get("model_kind") == news.get("model_kind") == "SCHEMA"):
+            return
+        if news.get("connection_id") != olds.get("connection_id"):
+            return
+        for field in self.fields():
+            if field.arg.updatable or field.name in unknown:
+                continue
+            if differs(field, news.get(field.name), olds.get(field.name, field.default)):
+                yield (
+                    field.name,
+                    "cannot change on a deployed SCHEMA model: the change would replace the "
+                    "model, but a connection has only one SCHEMA model and Omni's API cannot "
+                    "delete the current one, so the new model could never be created. Keep "
+                    f"the deployed value ({olds.get(field.name, field.default)!r}) and make the "
+                    "change in Omni",
+                )
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         try:

@@ -7,7 +7,7 @@ from responses import matchers
 
 from omni_pulumi.clock import FakeClock
 from omni_pulumi.errors import OmniError
-from omni_pulumi.provider import OmniResourceError
+from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources._jobs import JobWait
 from omni_pulumi.resources.model import ModelSpec
 from tests.unit.conftest import BASE_URL, configured
@@ -374,3 +374,54 @@ def test_find_existing_matches_connection_kind_and_name(api, provider):
     )
     args = {"connection_id": CONN, "model_kind": "SHARED", "model_name": "sales"}
     assert ModelSpec().find_existing(provider._client(), args) == MODEL
+
+
+# -- changes Omni cannot make ----------------------------------------------------------------------
+
+
+SCHEMA_MODEL = {"connection_id": CONN, "access_grants": [{"name": "g"}]}
+
+
+@pytest.mark.parametrize(
+    ("change", "prop"),
+    [
+        ({"access_grants": []}, "access_grants"),
+        ({"allow_as_workbook_base": True}, "allow_as_workbook_base"),
+    ],
+)
+def test_replacing_a_schema_model_on_the_same_connection_is_refused_at_preview(
+    provider, change, prop
+):
+    # The replacement would POST a second SCHEMA model on the connection (a 400), and the old
+    # one cannot be deleted: `up` could only fail after a preview that showed "replace".
+    olds = checked(provider, **SCHEMA_MODEL)
+    result = provider.check(olds, {**SCHEMA_MODEL, **change})
+    assert [f.property for f in result.failures] == [prop]
+    reason = result.failures[0].reason
+    assert reason.startswith(f"Model.{prop}: cannot change on a deployed SCHEMA model")
+    assert "one SCHEMA model" in reason and "cannot delete" in reason
+    assert "Keep the deployed value" in reason
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"connection_id": BASE},  # a new connection has room for its SCHEMA model
+        {
+            "model_kind": "SHARED",
+            "access_grants": [],
+        },  # a SHARED model is not the one per connection
+        {"model_name": "renamed"},  # in place
+        {"access_grants": [{"name": "g"}], "refresh_schema": True},  # no change to Omni
+    ],
+)
+def test_other_schema_model_changes_pass_check(provider, change):
+    olds = checked(provider, **SCHEMA_MODEL)
+    result = provider.check(olds, {**SCHEMA_MODEL, **change})
+    assert result.failures == []
+
+
+def test_a_schema_model_change_waits_for_an_unknown_connection(provider):
+    olds = checked(provider, **SCHEMA_MODEL)
+    result = provider.check(olds, {**SCHEMA_MODEL, "connection_id": UNKNOWN, "access_grants": []})
+    assert result.failures == []

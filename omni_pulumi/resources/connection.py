@@ -15,10 +15,11 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal, TypedDict
 
 import pulumi
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniApiError, OmniNotFound
+from omni_pulumi.provider import differs
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._rollback import finish_or_undo
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
@@ -58,7 +59,9 @@ class EnvironmentUserAttribute(OmniArgs):
     """Which user attribute picks a connection environment, and its values for the base one."""
 
     attribute_name: Annotated[str, Field(min_length=1)]
-    default_values: list[str] = []
+    #: Sorted at check (and read) as the engine sorts unordered lists: the values are a set, and
+    #: the engine's own set comparison does not reach inside a dict.
+    default_values: Annotated[list[str], AfterValidator(sorted)] = []
 
 
 class EnvironmentUserAttributeDict(TypedDict, total=False):
@@ -136,8 +139,9 @@ class ConnectionArgs(OmniArgs):
             updatable=True,
             hint="pass {'attribute_name': ..., 'default_values': [...]}",
             doc="Connection environments: `{attribute_name, default_values}`, the user attribute "
-            "that picks an environment and its values that select this (base) connection. Set "
-            "after create, updated in place; unset removes it.",
+            "that picks an environment and its values that select this (base) connection "
+            "(`default_values` compared as a set). Set after create, updated in place; unset "
+            "removes it.",
         ),
     ] = None
     host: Annotated[
@@ -328,6 +332,14 @@ def _attribute_body(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {"attributeName": value["attribute_name"], "defaultValues": value["default_values"]}
 
 
+def _sorted_attribute(state: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The recorded attribute with its values sorted as check sorts them (older state did not)."""
+    attribute = state.get("environment_user_attribute")
+    if not isinstance(attribute, Mapping):
+        return attribute
+    return {**attribute, "default_values": sorted(attribute.get("default_values") or [])}
+
+
 def _observed(connection: Mapping[str, Any]) -> dict[str, Any]:
     """What Omni returns of a connection, in argument names; everything else stays as in state."""
     attribute = connection.get("userAttributeNameForConnectionEnvironments")
@@ -340,7 +352,7 @@ def _observed(connection: Mapping[str, Any]) -> dict[str, Any]:
         "default_schema": connection.get("defaultSchema"),
         "environment_user_attribute": {
             "attribute_name": attribute,
-            "default_values": list(
+            "default_values": sorted(
                 connection.get("userAttributeValuesForDefaultEnvironment") or []
             ),
         }
@@ -397,10 +409,22 @@ class ConnectionSpec(ResourceSpec):
 - Each dialect's required settings are checked at preview: `region` for BigQuery and Athena,
   `warehouse` for Snowflake (unless OAuth) and Databricks (the HTTP path), `default_schema` for
   MSSQL, a parseable service-account JSON as BigQuery's `password`, and Snowflake's `host` as the bare
-  account identifier.
+  account identifier. `include_schemas` and `include_other_catalogs` are sent as one
+  comma-separated string, so an item containing a comma is refused.
 """
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
+        for name in _CSV_ARGS:
+            if name in unknown:
+                continue
+            for item in args.get(name) or []:
+                if "," in item:
+                    yield (
+                        name,
+                        f"{item!r} contains a comma, but Omni takes the list as one "
+                        "comma-separated string, so it would be read as several names; pass "
+                        "each name as its own list item",
+                    )
         if "dialect" in unknown:
             return
         dialect = args.get("dialect")
@@ -487,7 +511,7 @@ class ConnectionSpec(ResourceSpec):
         if news.get("base_role") is not None and news["base_role"] != olds.get("base_role"):
             body["baseRole"] = news["base_role"]
         attribute = news.get("environment_user_attribute")
-        if attribute != olds.get("environment_user_attribute"):
+        if differs(self.field("environment_user_attribute"), attribute, _sorted_attribute(olds)):
             body["environmentUserAttribute"] = _attribute_body(attribute)
         for name in ("password", "private_key"):
             if news.get(name) is not None and news[name] != olds.get(name):

@@ -122,6 +122,17 @@ def test_patch_updates_role_attribute_and_rotates_secrets(api, emu):
     )
 
 
+def test_patch_with_a_null_user_attribute_removes_it(api):
+    # The spec types environmentUserAttribute ["object", "null"]: null is how it is removed.
+    connection_id = create(api)
+    attribute = {"attributeName": "env", "defaultValues": ["prod"]}
+    api.ok("PATCH", f"{C}/{connection_id}", json={"environmentUserAttribute": attribute})
+    api.ok("PATCH", f"{C}/{connection_id}", json={"environmentUserAttribute": None})
+    read = api.ok("GET", f"{C}/{connection_id}")["connection"]
+    assert read["userAttributeNameForConnectionEnvironments"] is None
+    assert not read["userAttributeValuesForDefaultEnvironment"]
+
+
 def test_delete_archives_trashes_models_and_410s(api, connection):
     models = api.ok("GET", "/api/v1/models", params={"connectionId": connection})["records"]
     assert len(models) == 1

@@ -271,6 +271,18 @@ def test_removing_the_user_attribute_sends_null_and_a_key_rotation_sends_the_key
     assert provider.update(ID, olds, news).outs["environment_user_attribute"] is None
 
 
+def test_user_attribute_default_values_are_compared_as_a_set(provider, api):
+    attribute = {"attribute_name": "region", "default_values": ["us", "eu"]}
+    olds = checked(provider, **{**EVERY_ARG, "environment_user_attribute": attribute})
+    reordered = {"attribute_name": "region", "default_values": ["eu", "us"]}
+    news = checked(provider, **{**EVERY_ARG, "environment_user_attribute": reordered})
+    assert provider.diff(ID, olds, news).changes is False
+    # State recorded before values were sorted: no PATCH for a mere reordering.
+    unsorted = {**olds, "environment_user_attribute": attribute}
+    provider.update(ID, unsorted, news)
+    assert len(api.calls) == 0
+
+
 def test_read_maps_what_omni_returns_and_keeps_the_rest_from_state(provider, api):
     api.get(
         ONE,
@@ -286,7 +298,7 @@ def test_read_maps_what_omni_returns_and_keeps_the_rest_from_state(provider, api
     assert read.outs["base_role"] == "VIEWER"
     assert read.outs["environment_user_attribute"] == {
         "attribute_name": "region",
-        "default_values": ["us", "eu"],
+        "default_values": ["eu", "us"],  # sorted, as check sorts the program's
     }
     for kept in ("password", "private_key", "host", "port", "warehouse", "include_schemas"):
         assert read.outs[kept] == state[kept], kept
@@ -434,6 +446,8 @@ def test_ambiguous_create_finds_the_connection_by_name_and_dialect(provider, api
         ({"dialect": "postgress"}, "dialect", "use one of Omni's dialects"),
         ({"base_role": "ADMIN"}, "base_role", "QUERIER"),
         ({"hots": "x"}, "hots", "not an argument"),
+        ({"include_schemas": ["sales", "a,b"]}, "include_schemas", "'a,b' contains a comma"),
+        ({"include_other_catalogs": ["x,y"]}, "include_other_catalogs", "its own list item"),
     ],
 )
 def test_check_names_the_argument_and_the_fix(provider, args, prop, fragment):

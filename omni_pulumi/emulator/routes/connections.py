@@ -72,7 +72,8 @@ CONNECTION_UPDATE = obj(
     {
         "baseRole": string(enum=BASE_ROLES),
         "environmentUserAttribute": obj(
-            {"attributeName*": string(), "defaultValues*": array(string(), nullable=True)}
+            {"attributeName*": string(), "defaultValues*": array(string(), nullable=True)},
+            nullable=True,  # null removes it (the spec's ["object", "null"])
         ),
         "passwordUnencrypted": string(),
         "privateKey": string(),
@@ -202,9 +203,9 @@ def update_connection(ctx: Context) -> dict:
         connection["baseRole"] = body["baseRole"]
         changed.append("baseRole")
     if "environmentUserAttribute" in body:
-        attribute = body["environmentUserAttribute"]
-        connection["userAttributeName"] = attribute["attributeName"]
-        connection["userAttributeDefaults"] = attribute["defaultValues"]
+        attribute = body["environmentUserAttribute"] or {}
+        connection["userAttributeName"] = attribute.get("attributeName")
+        connection["userAttributeDefaults"] = attribute.get("defaultValues")
         changed.append("environmentUserAttribute")
     for secret in ("passwordUnencrypted", "privateKey"):
         if secret in body:

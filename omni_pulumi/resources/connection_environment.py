@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 import pulumi
-from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
@@ -21,26 +20,24 @@ from omni_pulumi.errors import OmniApiError
 from omni_pulumi.listcache import LISTS, invalidated_by_writes
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._rollback import finish_or_undo
+from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
 
 PATH = "/api/v1/connection-environments"
-UUID = r"^[0-9a-fA-F-]{36}$"
 #: Answers of an instance that does not serve the list at all.
 _NO_LIST = (404, 405)
 
 
 class ConnectionEnvironmentArgs(OmniArgs):
     base_connection_id: Annotated[
-        str,
-        Field(pattern=UUID),
+        Uuid,
         Arg(
             hint="pass the base Connection's `id` (a uuid)",
             doc="The base connection. A change replaces the environment.",
         ),
     ]
     environment_connection_id: Annotated[
-        str,
-        Field(pattern=UUID),
+        Uuid,
         Arg(
             hint="pass the environment Connection's `id` (a uuid)",
             doc="The connection that serves as the environment: same dialect as the base, not "

@@ -22,9 +22,9 @@ from omni_pulumi.listcache import LISTS, invalidated_by_writes
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._composite_id import join_id, split_id
 from omni_pulumi.resources._secrets import redacting
+from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
-UUID = r"^[0-9a-fA-F-]{36}$"
 ID_FORM = "<connection_id>/<environment_id>"
 
 
@@ -42,8 +42,7 @@ class DbtVariableDict(TypedDict, total=False):
 
 class DbtEnvironmentArgs(OmniArgs):
     connection_id: Annotated[
-        str,
-        Field(pattern=UUID),
+        Uuid,
         Arg(
             hint="pass a Connection's `id` (a uuid)",
             doc="The connection (with dbt configured) the environment belongs to. A change "
@@ -66,8 +65,7 @@ class DbtEnvironmentArgs(OmniArgs):
         str | None, Arg(updatable=True, doc="Override of dbt's target role.")
     ] = None
     owner_id: Annotated[
-        str | None,
-        Field(pattern=UUID),
+        Uuid | None,
         Arg(
             updatable=True,
             computed=True,

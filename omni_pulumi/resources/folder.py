@@ -13,10 +13,10 @@ from omni_pulumi.errors import OmniBadRequest, OmniNotFound
 from omni_pulumi.listcache import LISTS, invalidated_by_writes
 from omni_pulumi.provider import differs
 from omni_pulumi.resource import OmniResource, given
+from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
 PATH = "/api/v1/folders"
-UUID = r"^[0-9a-fA-F-]{36}$"
 
 
 class FolderArgs(OmniArgs):
@@ -26,8 +26,7 @@ class FolderArgs(OmniArgs):
         Arg(updatable=True, doc="The folder's name. A rename is written in place (PATCH)."),
     ]
     parent_folder_id: Annotated[
-        str | None,
-        Field(pattern=UUID),
+        Uuid | None,
         Arg(
             api="parentFolderId",
             hint="pass another Folder's `id` (a uuid)",
@@ -43,8 +42,7 @@ class FolderArgs(OmniArgs):
         ),
     ] = None
     user_id: Annotated[
-        str | None,
-        Field(pattern=UUID),
+        Uuid | None,
         Arg(
             api="userId",
             computed=True,

@@ -20,9 +20,8 @@ from pydantic import Field, field_validator
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniConflict, OmniNotFound
 from omni_pulumi.resource import OmniResource, given
+from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
-
-UUID = r"^[0-9a-fA-F-]{36}$"
 
 GitProvider = Literal[
     "github", "gitlab", "azure_devops", "bitbucket", "bitbucket_datacenter", "auto"
@@ -35,8 +34,7 @@ def _path(model_id: str) -> str:
 
 class GitConfigArgs(OmniArgs):
     model_id: Annotated[
-        str,
-        Field(pattern=UUID),
+        Uuid,
         Arg(
             hint="pass a Model's `id` (a uuid)",
             doc="The model whose git configuration this is (usually a SHARED model). Changing it "

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 import pulumi
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniConflict, OmniNotFound
@@ -14,6 +14,10 @@ from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
 
 PATH = "/api/v1/labels"
+
+
+#: Lowercased at check: `#1A7F37` and `#1a7f37` are one color, and must not diff against each other.
+HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{3,8}$", to_lower=True)]
 
 
 class LabelArgs(OmniArgs):
@@ -28,8 +32,7 @@ class LabelArgs(OmniArgs):
         ),
     ]
     color: Annotated[
-        str | None,
-        Field(pattern=r"^#[0-9A-Fa-f]{3,8}$", max_length=9),
+        HexColor | None,
         Arg(
             updatable=True, hint="use a hex color such as #1a7f37", doc="Hex color, e.g. `#1a7f37`."
         ),

@@ -22,10 +22,10 @@ from omni_pulumi.errors import OmniBadRequest, OmniError
 from omni_pulumi.provider import differs
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._jobs import FAILED, JobWait, job_status, wait_for_job
+from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
 
 PATH = "/api/v1/models"
-UUID = r"^[0-9a-fA-F-]{36}$"
 
 ModelKind = Literal["SCHEMA", "SHARED", "SHARED_EXTENSION", "BRANCH", "QUERY"]
 #: Kinds that are built on another model and so need ``base_model_id``.
@@ -45,8 +45,7 @@ class AccessGrant(OmniArgs):
 
 class ModelArgs(OmniArgs):
     connection_id: Annotated[
-        str,
-        Field(pattern=UUID),
+        Uuid,
         Arg(hint="pass a Connection's `id` (a uuid)", doc="The connection the model is built on."),
     ]
     model_kind: Annotated[
@@ -69,8 +68,7 @@ class ModelArgs(OmniArgs):
         ),
     ] = None
     base_model_id: Annotated[
-        str | None,
-        Field(pattern=UUID),
+        Uuid | None,
         Arg(
             hint="pass another Model's `id` (a uuid)",
             doc="The model this one is based on; required for SHARED_EXTENSION, BRANCH and QUERY "

@@ -24,10 +24,10 @@ from omni_pulumi.errors import OmniBadRequest, OmniError, OmniNotFound
 from omni_pulumi.provider import differs
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
+from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec, camel
 
 PATH = "/api/v1/schedules"
-UUID = r"^[0-9a-fA-F-]{36}$"
 
 Destination = Literal["email", "webhook", "sftp", "slack", "s3"]
 Format = Literal["link_only", "pdf", "png", "csv", "xlsx", "json"]
@@ -186,8 +186,7 @@ class ScheduleArgs(OmniArgs):
     ] = None
     paused: Annotated[bool, _opt("Pause the schedule (written with pause/resume).")] = False
     user_id: Annotated[
-        str | None,
-        Field(pattern=UUID),
+        Uuid | None,
         _opt(
             "The owner's membership id (org API keys). Unset: the key's user. A change transfers "
             "ownership.",

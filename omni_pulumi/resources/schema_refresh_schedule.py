@@ -11,23 +11,21 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 import pulumi
-from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniNotFound
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._composite_id import join_id, split_id
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
+from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
-UUID = r"^[0-9a-fA-F-]{36}$"
 ID_FORM = "<connection_id>/<schedule_id>"
 
 
 class SchemaRefreshScheduleArgs(OmniArgs):
     connection_id: Annotated[
-        str,
-        Field(pattern=UUID),
+        Uuid,
         Arg(
             hint="pass a Connection's `id` (a uuid)",
             doc="The connection whose schema is refreshed. A change replaces the schedule.",

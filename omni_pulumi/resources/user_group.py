@@ -11,6 +11,7 @@ from pydantic import Field
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniNotFound
 from omni_pulumi.resource import OmniResource, given
+from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
 
 PATH = "/api/scim/v2/Groups"
@@ -23,7 +24,7 @@ class UserGroupArgs(OmniArgs):
         Arg(updatable=True, doc="The group's name, unique in the organization."),
     ]
     members: Annotated[
-        list[str],
+        list[Uuid],
         Arg(
             updatable=True,
             unordered=True,

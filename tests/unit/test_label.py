@@ -266,3 +266,10 @@ def test_label_never_needs_replacement(provider):
 
     assert diff.changes is True
     assert diff.replaces == []
+
+
+def test_an_uppercase_color_is_lowercased_at_check_and_is_no_change(provider):
+    olds = check(provider, name="Certified", color="#1a7f37")
+    news = check(provider, olds, name="Certified", color="#1A7F37")
+    assert news["color"] == "#1a7f37"
+    assert provider.diff("Certified", olds, news).changes is False

@@ -107,7 +107,14 @@ class ScheduleArgs(OmniArgs):
         ),
     ] = None
     webhook_url: Annotated[
-        str | None, Field(pattern=r"^https?://"), _opt("webhook: the URL Omni posts to.")
+        str | None,
+        Field(pattern=r"^https?://"),
+        _opt(
+            "webhook: the URL Omni posts to. Kept as a Pulumi secret: such URLs often carry a "
+            "token (Slack incoming webhooks).",
+            secret=True,
+            hint="use the http(s) URL Omni should post to",
+        ),
     ] = None
     slack_recipient_type: Annotated[
         Literal["channel", "users"] | None,

@@ -618,3 +618,25 @@ def test_adopt_of_an_unchanged_schedule_writes_nothing(api, provider, capsys):
     assert result.id == SID
     assert [c.request.method for c in api.calls] == ["GET"]
     assert "no setting needed a change" in capsys.readouterr().err
+
+
+# -- secrets -----------------------------------------------------------------------------------------
+
+HOOK = "https://hooks.slack.com/services/T000/B000/hook-token-do-not-leak"
+WEBHOOK = {**EMAIL, "destination_type": "webhook", "recipients": None, "webhook_url": HOOK}
+
+
+def test_the_webhook_url_is_a_secret():
+    # A Slack incoming webhook's URL is its credential.
+    assert "webhook_url" in ScheduleSpec.secret_names()
+
+
+def test_the_webhook_url_never_reaches_an_error(api, provider):
+    inputs = checked(provider, **WEBHOOK)
+    api.post(SCHEDULES, status=400, json={"detail": f"webhookUrl: {HOOK} is unreachable"})
+    with pytest.raises(OmniResourceError) as raised:
+        provider.create(inputs)
+    assert "hook-token-do-not-leak" not in str(raised.value)
+    refused = provider.check({}, {**WEBHOOK, "webhook_url": HOOK.replace("https", "ftp")})
+    assert [f.property for f in refused.failures] == ["webhook_url"]
+    assert "hook-token-do-not-leak" not in refused.failures[0].reason

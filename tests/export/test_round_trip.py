@@ -71,15 +71,19 @@ def _stack(emulator: Emulator, out: Path, tmp_path: Path) -> HarnessStack:
         secret_config={"omni:apiKey": API_KEY},
         state_file=tmp_path / "state.json",
     )
-    # The user runs the printed command for the one required value (Omni never returns it).
+    # The user runs the printed commands for the required values: one Omni never returns, and a
+    # secret Omni returns but the program must not hold in plain text (copied from Omni).
     stack.set_config("snowflakeWarehouse", "WH")
+    stack.set_config("revenueWebhookWebhookUrl", "https://hooks.example.com/omni", secret=True)
     return stack
 
 
 def test_the_exported_program_adopts_everything_writing_nothing(exported, tmp_path):
     emulator, instance, project, out = exported
     assert _writes(emulator) == {}, "export must only read"
-    assert [s.key for s in project.settings if s.required] == ["snowflakeWarehouse"]
+    required = {s.key: s.secret for s in project.settings if s.required}
+    assert required == {"snowflakeWarehouse": False, "revenueWebhookWebhookUrl": True}
+    assert "hooks.example.com" not in (out / "__main__.py").read_text()
     stack = _stack(emulator, out, tmp_path)
     before = _held(emulator, instance.client)
     try:

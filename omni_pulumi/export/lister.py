@@ -129,11 +129,11 @@ def _arguments(
     }
     if kind.finish is not None:
         kind.finish(args, listed, reader)
-    for name, field in fields.items():
-        if field.arg.secret and isinstance(args.get(name), str):
+    for name, arg_field in fields.items():
+        if arg_field.arg.secret and isinstance(args.get(name), str):
             # Omni returns it (a webhook URL with its token), but a program must not hold a secret
             # in plain text: it becomes a secret config lookup like the values Omni never returns.
-            args[name] = _lookup_for(field, "is a secret: copy it from Omni into stack config")
+            args[name] = _lookup_for(arg_field, "is a secret: copy it from Omni into stack config")
     returned = set(args)
     for _ in range(len(fields)):
         problems = _problems(kind, args)

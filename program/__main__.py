@@ -1,7 +1,7 @@
 """The demo stack: an Omni instance the way a data team keeps it in code.
 
-A Snowflake warehouse with dev and prod environment connections, a schema model and a shared model
-with its git configuration, labels, nested folders, user groups and a weekly delivery schedule.
+A Snowflake warehouse with dev and prod environment connections and a dbt environment, a schema
+model and a shared model with its git configuration, labels, nested folders, user groups and a weekly delivery schedule.
 `pulumi up` runs this file; `scripts/demo.py` runs :func:`define` as an inline program.
 """
 
@@ -15,6 +15,7 @@ import omni_pulumi as omni
 def define() -> None:
     config = pulumi.Config()
     password = config.get_secret("warehousePassword") or pulumi.Output.secret("demo-placeholder")
+    dbt_token = config.get_secret("dbtCloudToken") or pulumi.Output.secret("demo-dbt-token")
 
     def snowflake(name: str, database: str, **extra) -> omni.Connection:
         return omni.Connection(
@@ -48,6 +49,18 @@ def define() -> None:
         connection_id=warehouse.id,
         schedule="00 03 * * ? *",
         timezone="Europe/Amsterdam",
+    )
+
+    omni.DbtEnvironment(
+        "dbt-production",
+        connection_id=warehouse.id,
+        name="Production",
+        target_schema="ANALYTICS",
+        target_database="ANALYTICS",
+        variables=[
+            {"name": "DBT_TARGET", "value": "prod", "is_secret": False},
+            {"name": "DBT_CLOUD_TOKEN", "value": dbt_token, "is_secret": True},
+        ],
     )
 
     schema = omni.Model("schema", connection_id=warehouse.id, model_kind="SCHEMA")

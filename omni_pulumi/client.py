@@ -15,7 +15,7 @@ import ipaddress
 import json as jsonlib
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
 
@@ -160,8 +160,9 @@ def _secret_values(body: Any) -> set[str]:
     return found
 
 
-def _redact(text: str, secrets: set[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret value of four characters or more blanked out."""
+    for secret in sorted(set(secrets), key=len, reverse=True):
         if len(secret) >= 4:
             text = text.replace(secret, "[redacted]")
     return text
@@ -401,7 +402,7 @@ class OmniClient(pagination.Paginating):
         extra_hint: str = "",
     ) -> OmniApiError:
         status = response.status_code
-        detail = _redact(omni_detail(response), secrets)
+        detail = redact(omni_detail(response), secrets)
         hints = []
         if status == 401:
             hints.append(HINT_401)

@@ -38,6 +38,15 @@ class OmniApiError(OmniError):
             message = f"{message}. {self.hint}"
         super().__init__(message)
 
+    def with_hint(self, hint: str, detail: str | None = None) -> OmniApiError:
+        """The same error (same class, call and status) with the fix a resource knows to give.
+
+        ``detail`` replaces Omni's message where it had to be cleaned (a secret blanked out).
+        """
+        return type(self)(
+            self.status, self.method, self.path, self.detail if detail is None else detail, hint
+        )
+
 
 class OmniBadRequest(OmniApiError):
     """400: Omni refused the request body or query (its validation message is in ``detail``)."""

@@ -35,4 +35,4 @@ def finish_or_undo(what: str, finish: Callable[[], T], undo: Callable[[], object
                 f"{what} was removed again, so nothing is left half made; fix the cause and retry"
             )
         hint = f"{exc.hint}; {hint}" if exc.hint else hint
-        raise type(exc)(exc.status, exc.method, exc.path, exc.detail, hint) from None
+        raise exc.with_hint(hint) from None

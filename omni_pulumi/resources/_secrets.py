@@ -10,16 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from omni_pulumi.client import redact
 from omni_pulumi.errors import OmniAmbiguousWrite, OmniApiError
-
-REDACTED = "[redacted]"
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if len(secret) >= 4:
-            text = text.replace(secret, REDACTED)
-    return text
 
 
 @contextmanager
@@ -32,7 +24,7 @@ def redacting(values: Iterable[str | None]) -> Iterator[None]:
         detail = redact(exc.detail or "", secrets)
         if detail == exc.detail:
             raise
-        raise type(exc)(exc.status, exc.method, exc.path, detail, exc.hint) from None
+        raise exc.with_hint(exc.hint, detail) from None
     except OmniAmbiguousWrite as exc:
         cause = redact(str(exc.cause), secrets)
         if cause == str(exc.cause):

@@ -160,7 +160,7 @@ class ConnectionEnvironmentSpec(ResourceSpec):
                     "adopted; manage it without adopt_id (delete it in Omni and let Pulumi "
                     "create it)"
                 )
-                raise type(exc)(exc.status, exc.method, exc.path, exc.detail, hint) from None
+                raise exc.with_hint(hint) from None
             _warn_no_list(NO_LIST_WARNING.format(path=PATH, status=exc.status))
             return {name: state.get(name) for name in ConnectionEnvironmentArgs.model_fields}
         record = next((r for r in records if r.get("id") == id_), None)

@@ -144,7 +144,7 @@ class FolderSpec(ResourceSpec):
                 f"Folder {state.get('name')!r} still holds documents or folders: move them out in "
                 "Omni, or set `force_destroy=True` (then `pulumi up`) to delete it with its content"
             )
-            raise OmniBadRequest(exc.status, exc.method, exc.path, exc.detail, hint) from None
+            raise exc.with_hint(hint) from None
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         parent_path = None

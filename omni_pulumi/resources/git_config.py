@@ -253,7 +253,7 @@ class GitConfigSpec(ResourceSpec):
                 f"Model {model_id} already has a git configuration: manage it with "
                 f"adopt_id={model_id!r} or opts=pulumi.ResourceOptions(import_={model_id!r})"
             )
-            raise OmniConflict(exc.status, exc.method, exc.path, exc.detail, hint) from None
+            raise exc.with_hint(hint) from None
         observed = _observed(model_id, made or {}, args)
         if "webhook_secret" not in observed:
             observed.update(self.read(client, model_id, args) or {})

@@ -112,7 +112,7 @@ class LabelSpec(ResourceSpec):
                 f"Label {name!r} is still applied to documents: remove it from every document "
                 "in Omni first, or keep it in Omni with the resource option `retain_on_delete=True`"
             )
-            raise OmniConflict(exc.status, exc.method, exc.path, exc.detail, hint) from None
+            raise exc.with_hint(hint) from None
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         return args["name"] if self.read(client, args["name"], {}) else None

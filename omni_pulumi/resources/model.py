@@ -289,7 +289,7 @@ class ModelSpec(ResourceSpec):
             "Omni's API cannot delete models: manage the existing one with "
             f"adopt_id={existing or '<its id>'!r} instead of creating another"
         )
-        return OmniBadRequest(exc.status, exc.method, exc.path, exc.detail, hint)
+        return exc.with_hint(hint)
 
 
 def _create_body(args: Mapping[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,11 @@ class Emulator:
     emulator's clock faster (60 makes a rate-limit minute last one real second); ``state_file``
     keeps objects across restarts; ``seed`` (a path or a dict) preloads users, dashboards and other
     objects; ``record`` keeps every exchange in :attr:`exchanges`.
+
+    By default the emulator answers as a live Omni was seen to answer where that differs from the
+    published spec (the items of ``openapi.json`` marked ``x-changed-since-2026-07-22`` with
+    ``x-evidence: live-client``, and RESOURCES.md's live findings). ``spec_only=True`` keeps the
+    spec's reading instead, for tests that pin what the spec alone promises.
     """
 
     def __init__(
@@ -50,8 +55,11 @@ class Emulator:
         port: int = 0,
         time_scale: float = 1.0,
         record: bool = False,
+        spec_only: bool = False,
     ) -> None:
         self.api_key = api_key
+        #: Answer as the published spec reads where a live Omni was seen to answer otherwise.
+        self.spec_only = spec_only
         self.port = port
         self.record = record
         self.clock = Clock(time_scale)

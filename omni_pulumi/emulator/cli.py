@@ -28,6 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=1.0,
         help="run the emulator's clock this many times faster",
     )
+    parser.add_argument(
+        "--spec-only",
+        action="store_true",
+        help="answer as the published OpenAPI spec reads where a live Omni answers otherwise "
+        "(by default the emulator behaves as a live instance was seen to)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         port=args.port,
         time_scale=getattr(args, "time_scale", 1.0),
+        spec_only=getattr(args, "spec_only", False),
     )
     stop = threading.Event()
 

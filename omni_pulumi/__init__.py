@@ -6,6 +6,8 @@ Each Omni object is a resource class here; the Omni client and errors are public
     omni.Label("certified", name="Certified", verified=True)
 """
 
+from omni_pulumi import classes
+from omni_pulumi.classes import *  # noqa: F403  (one class per registered resource)
 from omni_pulumi.errors import (
     OmniApiError,
     OmniAuthError,
@@ -15,28 +17,10 @@ from omni_pulumi.errors import (
     OmniNotFound,
     OmniRateLimited,
 )
-from omni_pulumi.resources import (
-    Connection,
-    ConnectionEnvironment,
-    DbtEnvironment,
-    Folder,
-    GitConfig,
-    Label,
-    Model,
-    Schedule,
-    SchemaRefreshSchedule,
-    UserGroup,
-)
 from omni_pulumi.version import __version__
 
-__all__ = [
-    "Connection",
-    "ConnectionEnvironment",
-    "DbtEnvironment",
-    "Folder",
-    "GitConfig",
-    "Label",
-    "Model",
+__all__ = [  # noqa: PLE0604
+    *classes.__all__,
     "OmniApiError",
     "OmniAuthError",
     "OmniConfigError",
@@ -44,8 +28,5 @@ __all__ = [
     "OmniError",
     "OmniNotFound",
     "OmniRateLimited",
-    "Schedule",
-    "SchemaRefreshSchedule",
-    "UserGroup",
     "__version__",
 ]

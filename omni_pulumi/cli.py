@@ -37,7 +37,11 @@ def _export(parser: argparse.ArgumentParser) -> None:
 SUBCOMMANDS = {
     "emulator": ("run a local Omni API server for tests and demos", _emulator),
     "export": ("write a Pulumi program that adopts an existing Omni instance", _export),
-    "docs": ("write the resource reference pages from the resources' descriptions", _docs),
+    "generate": (
+        "write the reference pages and the public classes from the resources' descriptions",
+        _docs,
+    ),
+    "docs": ("the same as `generate` (its older name)", _docs),
 }
 
 

@@ -11,11 +11,13 @@ and the provider creates it lazily from stack config (:func:`omni_pulumi.config.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json as jsonlib
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
 
@@ -72,7 +74,9 @@ _STATUS_ERRORS: dict[int, type[OmniApiError]] = {
     429: OmniRateLimited,
 }
 
-#: Request-body fields whose values are kept out of error messages even if Omni echoes them.
+#: A backstop: request-body fields whose values are kept out of error messages even if Omni echoes
+#: them and the caller did not hand them to :meth:`OmniClient.redacting` (the engine hands every
+#: argument its spec declares secret).
 _SECRET_FIELD = re.compile(
     r"password|secret|token|private_?key|passphrase|api_?key|credential|webhook_?url", re.I
 )
@@ -255,6 +259,22 @@ class OmniClient(pagination.Paginating):
             session.mount("https://", adapter)
             session.mount("http://", adapter)
         self._session = session
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def redacting(self, secrets: Iterable[str]) -> Iterator[OmniClient]:
+        """Keep ``secrets`` out of every error of the requests this thread sends meanwhile.
+
+        The lifecycle engine knows which argument values are secret (the spec's ``Arg(secret)``)
+        and hands them here, so Omni's message is cleaned even when it echoes a value under a key
+        that does not look secret. Per thread: Pulumi runs resources in parallel threads.
+        """
+        previous = getattr(self._local, "secrets", frozenset())
+        self._local.secrets = previous | {s for s in secrets if s}
+        try:
+            yield self
+        finally:
+            self._local.secrets = previous
 
     def __repr__(self) -> str:
         return f"OmniClient({self.base_url!r})"
@@ -301,7 +321,7 @@ class OmniClient(pagination.Paginating):
             raise ValueError(f"path must start with '/': {path!r}")
         shown = path.split("?", 1)[0]
         idempotent = method in IDEMPOTENT_METHODS
-        secrets = _secret_values(json) | {self._api_key}
+        secrets = _secret_values(json) | {self._api_key} | getattr(self._local, "secrets", set())
         attempts = 0
         waited = 0.0
 

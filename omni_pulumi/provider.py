@@ -21,8 +21,7 @@ What the engine decides, for every resource alike:
 from __future__ import annotations
 
 import contextlib
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import (
@@ -36,7 +35,6 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pydantic import ValidationError
 
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import (
@@ -46,7 +44,7 @@ from omni_pulumi.errors import (
     OmniNotFound,
     OmniTransportError,
 )
-from omni_pulumi.spec import ArgField, ResourceSpec
+from omni_pulumi.spec import ResourceSpec
 
 #: The value the engine sends during preview for an output that is not known yet. The SDK's host
 #: hands it to check and diff as a ``pulumi.output.Unknown`` (and to other calls as this string).
@@ -68,27 +66,6 @@ def is_unknown(value: Any) -> bool:
     if isinstance(value, list):
         return any(is_unknown(v) for v in value)
     return False
-
-
-def normalized(field: ArgField, value: Any) -> Any:
-    """The form of a value that check stores: unordered lists sorted, so request bodies are stable."""
-    if field.arg.unordered and isinstance(value, list):
-        return sorted(value, key=repr)
-    return value
-
-
-def _canonical(value: Any) -> str:
-    """A form that ignores the order of a dict's keys, which the engine does not keep."""
-    return json.dumps(value, sort_keys=True, default=repr)
-
-
-def differs(field: ArgField, new: Any, old: Any) -> bool:
-    """Whether the program's value differs from the recorded one, as a user would judge it."""
-    if new is None and field.arg.computed:
-        return False  # Omni chose the value; the program has no opinion
-    if field.arg.unordered and isinstance(new, list) and isinstance(old, list):
-        return sorted(map(_canonical, new)) != sorted(map(_canonical, old))
-    return normalized(field, new) != normalized(field, old)
 
 
 class OmniProvider(ResourceProvider):
@@ -134,56 +111,36 @@ class OmniProvider(ResourceProvider):
             if not k.startswith("__") and k != ADOPT_ID and k not in spec.outputs
         }
         unknown = {k for k, v in given.items() if is_unknown(v)}
-        known = {k: v for k, v in given.items() if k not in unknown and v is not None}
-        failures: list[CheckFailure] = []
-        try:
-            model = spec.args_model.model_validate(known)
-        except ValidationError as exc:
-            failures = [f for f in self._failures(exc) if f.property not in unknown]
-            # In preview an unknown required argument fails validation; the others still get their
-            # defaults, so the diff shows what really changes and not every default as removed.
-            defaults = {
-                name: info.get_default(call_default_factory=True)
-                for name, info in spec.args_model.model_fields.items()
-                if not info.is_required()
-            }
-            values = {**defaults, **{k: v for k, v in given.items() if v is not None}}
-        else:
-            values = {**model.model_dump(), **{k: given[k] for k in unknown}}
-        if not failures:
-            # Rules across arguments run in preview too, with what is known: a first deploy has
-            # unknown ids (a model's connection), and its mistakes must still show before `up`.
-            previous = {k: v for k, v in _olds.items() if not k.startswith("__")}
-            problems = [*spec.check_rules(values, unknown)]
-            if previous:
-                problems += spec.check_change(previous, values, unknown)
-            failures = [
-                CheckFailure(prop, f"{spec.type_name}.{prop}: {reason}")
-                for prop, reason in problems
-            ]
+        values, problems = spec.validate(given, unknown)
+        previous = {k: v for k, v in _olds.items() if not k.startswith("__")}
+        if previous and not problems:
+            problems = list(spec.check_change(previous, values, self._replacing(previous, values)))
+        failures = [CheckFailure(prop, f"{spec.type_name}.{prop}: {why}") for prop, why in problems]
         fields = {f.name: f for f in spec.fields()}
         inputs = {
-            k: v if k in unknown or k not in fields else normalized(fields[k], v)
+            k: v if k in unknown or k not in fields else fields[k].normalized(v)
             for k, v in values.items()
         }
         inputs[ADOPT_ID] = news.get(ADOPT_ID)
         return CheckResult(inputs, failures)
 
-    def _failures(self, exc: ValidationError) -> Iterable[CheckFailure]:
-        spec = self.spec
-        hints = {f.name: f.arg.hint for f in spec.fields()}
-        for error in exc.errors(include_url=False, include_input=False):
-            prop = str(error["loc"][0]) if error["loc"] else ""
-            if error["type"] == "missing":
-                reason = "is required"
-            elif error["type"] == "extra_forbidden":
-                reason = "is not an argument of this resource; check the spelling (arguments are snake_case)"
-            else:
-                reason = error["msg"]
-            hint = hints.get(prop, "")
-            yield CheckFailure(
-                prop, f"{spec.type_name}.{prop}: {reason}" + (f"; {hint}" if hint else "")
-            )
+    def _replacing(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> set[str]:
+        """Known arguments whose change would replace the deployed object."""
+        return {
+            f.name
+            for f in self.spec.fields()
+            if not f.arg.updatable
+            and not is_unknown(news.get(f.name))
+            and f.differs(news.get(f.name), olds.get(f.name, f.default))
+        }
+
+    def _changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> set[str]:
+        """Arguments whose program value differs from the recorded one."""
+        return {
+            f.name
+            for f in self.spec.fields()
+            if f.differs(news.get(f.name), olds.get(f.name, f.default))
+        }
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         spec = self.spec
@@ -193,7 +150,7 @@ class OmniProvider(ResourceProvider):
             new = news.get(field.name)
             # State written before an argument existed lacks it: it then held the default.
             old = olds.get(field.name, field.default)
-            if is_unknown(new) or differs(field, new, old):
+            if is_unknown(new) or field.differs(new, old):
                 changed.append(field.name)
                 if not field.arg.updatable:
                     replaces.append(field.name)
@@ -239,7 +196,10 @@ class OmniProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args = self._args(news)
         state = {k: v for k, v in olds.items() if not k.startswith("__")}
-        computed = self._call("update", args, id_, lambda c: self.spec.update(c, id_, state, args))
+        changed = self._changed(state, args)
+        computed = self._call(
+            "update", args, id_, lambda c: self.spec.update(c, id_, state, args, changed)
+        )
         # What Omni filled in earlier (outputs, computed arguments left unset) stays known unless
         # the update reports a new value: an update that sends nothing must not forget it.
         kept = [*self.spec.outputs, *(f.name for f in self.spec.fields() if f.arg.computed)]
@@ -348,7 +308,7 @@ class OmniProvider(ResourceProvider):
         for field in spec.fields():
             if field.arg.updatable or field.arg.write_only or field.name not in current:
                 continue
-            if differs(field, args[field.name], current[field.name]):
+            if field.differs(args[field.name], current[field.name]):
                 shown_new = "(secret)" if field.arg.secret else repr(args[field.name])
                 shown_old = "(secret)" if field.arg.secret else repr(current[field.name])
                 raise OmniResourceError(
@@ -364,13 +324,13 @@ class OmniProvider(ResourceProvider):
             and (
                 not made_by_us and args[f.name] is not None
                 if f.arg.write_only
-                else differs(f, args[f.name], current.get(f.name))
+                else f.differs(args[f.name], current.get(f.name))
             )
         ]
         computed: Mapping[str, Any] = current
         if changes:
             updated = self._call(
-                "adopt", args, id_, lambda c: spec.update(c, id_, current, args), client
+                "adopt", args, id_, lambda c: spec.update(c, id_, current, args, set(changes)), client
             )
             computed = {**current, **(updated or {})}
         what = f"updated {', '.join(changes)}" if changes else "no setting needed a change"
@@ -383,8 +343,14 @@ class OmniProvider(ResourceProvider):
         return f"{self.spec.type_name}{who}" + (f" ({id_})" if id_ and id_ != label else "")
 
     def _call(self, action: str, args: Mapping[str, Any], id_: str | None, call, client=None):
-        """Run one spec call, turning Omni's errors into a message that names the resource."""
+        """Run one spec call, turning Omni's errors into a message that names the resource.
+
+        The client is handed the secret values of the arguments, so that no message it builds
+        from Omni's answer (which may echo a request) shows one.
+        """
+        client = client or self._client()
         try:
-            return call(client or self._client())
+            with client.redacting(self.spec.secret_values(args)):
+                return call(client)
         except (OmniApiError, OmniTransportError) as exc:
             raise OmniResourceError(f"{self._describe(args, id_)}: {action} failed: {exc}") from exc

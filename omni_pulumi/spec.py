@@ -1,36 +1,53 @@
-"""How an Omni object is described: its arguments, its outputs, and how to reach it through the API.
+"""How an Omni object is described: its fields, where each sits in Omni's JSON, and its endpoints.
 
-Each resource module declares one pydantic ``Args`` model whose fields carry an :class:`Arg` marker, and
-one :class:`ResourceSpec` subclass that says how to create, read, update and delete the object. Everything
-else (the lifecycle engine, the Pulumi resource class's secrets, the docs tables) is derived from that one
-description, so the update-or-replace decision is visible where the field is declared.
+Each resource module declares one pydantic ``Args`` model whose fields carry an :class:`Arg` marker,
+and one :class:`ResourceSpec` subclass. The marker says everything about a field: whether a change
+updates in place or replaces, whether it is secret, where it sits in Omni's request bodies and
+answers (a dotted JSON path such as ``metadata.hideTitle``), how its value converts, and which other
+resource's id it holds. From that one description the spec derives the request body, the observed
+state, the natural-key lookup and the listing; the lifecycle engine (:mod:`omni_pulumi.provider`),
+the public classes, the reference pages and export derive the rest. A resource overrides a call only
+where Omni is truly odd, and says why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
+
+from omni_pulumi.errors import OmniConfigError, OmniNotFound
 
 if TYPE_CHECKING:
     from omni_pulumi.client import OmniClient
 
+#: The placeholder that stands for an object's own id in a path template.
+ID = "id"
+
 
 @dataclass(frozen=True)
 class Arg:
-    """What the lifecycle engine must know about one argument, declared beside its type.
+    """Everything the engine, the docs and export must know about one argument, beside its type.
 
     ``updatable``: a change is written in place; otherwise it forces replacement.
-    ``secret``: stored as a Pulumi secret even when the program passes a plain string.
+    ``secret``: stored as a Pulumi secret even when the program passes a plain string, and kept out
+    of every error message (the engine hands its values to the client to redact).
     ``write_only``: Omni never returns it, so read carries the value over from state.
     ``computed``: Omni fills it in when the program leaves it unset; unset then means "no opinion".
-    ``unordered``: a list whose order means nothing; it is sorted so that diffs compare it as a set.
-    ``local``: a setting of the stack, not of Omni (``force_destroy``): never sent on update, so a
-    change is an in-place no-op and adoption has nothing to write for it.
-    ``api``: Omni's JSON name where it is not the camelCase of the argument.
+    ``unordered``: a list whose order means nothing; it is sorted and compared as a set.
+    ``local``: a setting of the stack, not of Omni (``force_destroy``): never sent, so a change is
+    an in-place no-op and adoption has nothing to write for it.
+    ``api``: the JSON path in Omni's request bodies where it is not the camelCase of the argument
+    (dots descend into objects: ``metadata.hideTitle``); ``read_api`` the path in Omni's answers
+    where that differs again (``ownerId`` for a body's ``userId``).
+    ``to_api`` / ``from_api``: converters where Omni's shape differs from the argument's.
+    ``ref``: the resource kind whose id the argument holds (export writes a reference to it).
+    ``in_path``: the id of the parent the object lives under; part of the URL, never of a body.
+    ``send_null``: an unset value is sent as ``null`` (it clears what Omni holds).
     ``hint``: the fix a user should read when the value is refused at preview.
     """
 
@@ -41,16 +58,29 @@ class Arg:
     unordered: bool = False
     local: bool = False
     api: str | None = None
+    read_api: str | None = None
+    to_api: Callable[[Any], Any] | None = None
+    from_api: Callable[[Any], Any] | None = None
+    ref: str | None = None
+    in_path: bool = False
+    send_null: bool = False
     hint: str = ""
     doc: str = ""
 
 
 @dataclass(frozen=True)
 class Output:
-    """A value Omni computes that the resource exposes (``path``, ``public_key``...)."""
+    """A value Omni computes that the resource exposes (``path``, ``public_key``...).
+
+    ``api`` is its path in Omni's answers (default: the camelCase of its name); a resource that
+    computes it otherwise overrides :meth:`ResourceSpec.observe`.
+    """
 
     doc: str
     secret: bool = False
+    api: str | None = None
+    #: Its Python type, for the public class's attribute.
+    type: Any = str
 
 
 class OmniArgs(BaseModel):
@@ -73,9 +103,46 @@ def camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
+_MISSING = object()
+
+
+def dig(body: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of a JSON object, or :data:`_MISSING` when it is absent."""
+    node = body
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
+
+
+def plant(body: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at a dotted ``path`` of ``body``, making the objects on the way."""
+    *parents, last = path.split(".")
+    for part in parents:
+        body = body.setdefault(part, {})
+    body[last] = value
+
+
+def _canonical(value: Any) -> str:
+    """A form that ignores the order of a dict's keys, which the engine does not keep."""
+    return json.dumps(value, sort_keys=True, default=repr)
+
+
+def _nested_model(annotation: Any) -> type[OmniArgs] | None:
+    """The argument model inside ``list[Model]``, ``Model | None`` and the like, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, OmniArgs):
+        return annotation
+    for inner in get_args(annotation):
+        found = _nested_model(inner)
+        if found is not None:
+            return found
+    return None
+
+
 @dataclass(frozen=True)
 class ArgField:
-    """One argument of a resource, as the engine and the docs see it."""
+    """One argument of a resource, as the engine, the docs and export see it."""
 
     name: str
     arg: Arg
@@ -85,15 +152,155 @@ class ArgField:
 
     @property
     def api_name(self) -> str:
+        """The argument's path in Omni's request bodies."""
         return self.arg.api or camel(self.name)
+
+    @property
+    def read_path(self) -> str:
+        """The argument's path in Omni's answers."""
+        return self.arg.read_api or self.api_name
+
+    @property
+    def sent(self) -> bool:
+        """Whether the argument is part of the bodies Omni receives."""
+        return not (self.arg.local or self.arg.in_path)
+
+    @property
+    def readable(self) -> bool:
+        """Whether Omni's answers carry the argument."""
+        return not (self.arg.write_only or self.arg.local)
+
+    def normalized(self, value: Any) -> Any:
+        """The form check stores: unordered lists sorted, so request bodies are stable."""
+        if self.arg.unordered and isinstance(value, list):
+            return sorted(value, key=repr)
+        return value
+
+    def differs(self, new: Any, old: Any) -> bool:
+        """Whether the program's value differs from the recorded one, as a user would judge it."""
+        if new is None and self.arg.computed:
+            return False  # Omni chose the value; the program has no opinion
+        if self.arg.unordered and isinstance(new, list) and isinstance(old, list):
+            return sorted(map(_canonical, new)) != sorted(map(_canonical, old))
+        return self.normalized(new) != self.normalized(old)
+
+    def to_api(self, value: Any) -> Any:
+        """The value as Omni's body carries it (nested argument models in camelCase)."""
+        if self.arg.to_api is not None:
+            return self.arg.to_api(value)
+        model = _nested_model(self.annotation)
+        if model is not None and value is not None:
+            return _model_to_api(model, value)
+        return value
+
+    def from_api(self, value: Any) -> Any:
+        """The value as the argument holds it, from Omni's answer."""
+        if self.arg.from_api is not None:
+            return self.arg.from_api(value)
+        model = _nested_model(self.annotation)
+        if model is not None and value is not None:
+            value = _model_from_api(model, value)
+        return self.normalized(value)
+
+    def secret_values(self, value: Any) -> list[str]:
+        """The strings of ``value`` that must never reach a message.
+
+        A nested model marks its own secret parts (a dbt variable's ``value``); otherwise every
+        string in a secret argument is secret.
+        """
+        if value is None:
+            return []
+        model = _nested_model(self.annotation)
+        if model is not None:
+            marked = [n for n, info in model.model_fields.items() if arg_of(info).secret]
+            if marked:
+                items = value if isinstance(value, list) else [value]
+                return [
+                    str(item[n]) for item in items if isinstance(item, Mapping) for n in marked if item.get(n)
+                ]
+        if not self.arg.secret:
+            return []
+        return [text for text in _strings(value) if text]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _model_to_api(model: type[OmniArgs], value: Any) -> Any:
+    if isinstance(value, list):
+        return [_model_to_api(model, item) for item in value]
+    if not isinstance(value, Mapping):
+        return value
+    fields = {f.name: f for f in fields_of(model)}
+    body: dict[str, Any] = {}
+    for name, item in value.items():
+        f = fields.get(name)
+        if f is None:
+            continue
+        if item is not None or f.arg.send_null:
+            plant(body, f.api_name, f.to_api(item))
+    return body
+
+
+def _model_from_api(model: type[OmniArgs], value: Any) -> Any:
+    if isinstance(value, list):
+        return [_model_from_api(model, item) for item in value]
+    if not isinstance(value, Mapping):
+        return value
+    out: dict[str, Any] = {}
+    for f in fields_of(model):
+        found = dig(value, f.read_path)
+        out[f.name] = f.default if found is _MISSING else f.from_api(found)
+    return out
+
+
+def fields_of(model: type[BaseModel]) -> Iterator[ArgField]:
+    """The :class:`ArgField` of each field of an argument model."""
+    for name, info in model.model_fields.items():
+        yield ArgField(
+            name=name,
+            arg=arg_of(info),
+            required=info.is_required(),
+            default=None if info.is_required() else info.get_default(call_default_factory=True),
+            annotation=info.annotation,
+        )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How Omni lists every object of a kind (for export, and reads served from one list).
+
+    ``path`` may hold ``{<argument>}`` placeholders of the parent argument (``in_path``) the
+    objects live under; the parents are then the objects of that argument's ``ref`` kind.
+    ``style`` is Omni's pagination: ``"none"`` (one answer, the records under ``records``),
+    ``"cursor"``, ``"pages"`` (numbered pages) or ``"scim"``.
+    """
+
+    path: str
+    style: Literal["none", "cursor", "pages", "scim"] = "none"
+    records: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: Every resource description, in the order they were declared (the docs and export order).
+REGISTRY: dict[str, type[ResourceSpec]] = {}
 
 
 class ResourceSpec:
     """The description of one Omni object, and the only place its API calls are written.
 
-    Subclasses set the class attributes and implement the four calls. Every call receives the
-    validated arguments as a plain dict keyed by argument name; reads return the object as Omni holds
-    it, in the same argument names plus the :attr:`outputs`, or ``None`` when it is gone.
+    A subclass sets the class attributes; the generic calls below then create, read, update,
+    delete and find it from its fields' declarations. Every call receives the validated arguments as
+    a plain dict keyed by argument name; reads return the object as Omni holds it, in the same
+    argument names plus the :attr:`outputs`, or ``None`` when it is gone.
     """
 
     #: The Pulumi type name (``pulumi-python:dynamic/omni:<type_name>``) and the word errors use.
@@ -102,24 +309,39 @@ class ResourceSpec:
     outputs: ClassVar[Mapping[str, Output]] = {}
     #: What ``adopt_id`` (and the Pulumi id) is, for error messages and the docs.
     id_doc: ClassVar[str] = "the object's id"
-    #: Arguments whose values must be unique in Omni: a replacement that keeps them deletes first.
+    #: Arguments whose values must be unique in Omni: a replacement that keeps them deletes first,
+    #: and a create whose answer was lost looks the object up by them.
     natural_key: ClassVar[tuple[str, ...]] = ()
     #: Markdown for the reference page: what Omni's API cannot do for this object, and how the
     #: provider answers it (fields never read back, what destroy does, extra calls it makes).
     notes: ClassVar[str] = ""
+    #: The collection's path. ``{<argument>}`` placeholders name the ``in_path`` parent arguments;
+    #: an object's own path is this plus ``/{id}`` unless :attr:`item_path_template` says otherwise.
+    path: ClassVar[str] = ""
+    item_path_template: ClassVar[str | None] = None
+    #: Where Omni's answers hold the object's own id.
+    id_api: ClassVar[str] = "id"
+    #: The key that wraps one object in Omni's answers (``{"connection": {...}}``), if any.
+    envelope: ClassVar[str | None] = None
+    #: How Omni changes the object: ``PUT`` takes the whole object, ``PATCH`` what changed.
+    update_method: ClassVar[Literal["PUT", "PATCH"]] = "PUT"
+    #: How Omni lists the objects of this kind (``None``: it cannot).
+    listing: ClassVar[Listing | None] = None
+    #: The argument export names a variable after (the ``ref`` argument's label goes before it).
+    title: ClassVar[str | None] = "name"
+
+    def __init_subclass__(cls, register: bool = False, **kwargs: Any) -> None:
+        """``class LabelSpec(ResourceSpec, register=True)`` makes ``omni.Label``: the registry is
+        what the public classes, the package's ``__all__``, the docs and export are made from."""
+        super().__init_subclass__(**kwargs)
+        if register:
+            REGISTRY[cls.type_name] = cls
 
     # -- derived views -------------------------------------------------------------------------
 
     @classmethod
     def fields(cls) -> Iterator[ArgField]:
-        for name, info in cls.args_model.model_fields.items():
-            yield ArgField(
-                name=name,
-                arg=arg_of(info),
-                required=info.is_required(),
-                default=None if info.is_required() else info.default,
-                annotation=info.annotation,
-            )
+        return fields_of(cls.args_model)
 
     @classmethod
     def field(cls, name: str) -> ArgField:
@@ -131,6 +353,59 @@ class ResourceSpec:
         names = [f.name for f in cls.fields() if f.arg.secret]
         return names + [name for name, out in cls.outputs.items() if out.secret]
 
+    @classmethod
+    def secret_values(cls, args: Mapping[str, Any]) -> list[str]:
+        """The values of ``args`` that no message may show (handed to the client to redact)."""
+        return [text for f in cls.fields() for text in f.secret_values(args.get(f.name))]
+
+    @classmethod
+    def parents(cls) -> tuple[ArgField, ...]:
+        """The ``in_path`` arguments: the parents whose ids lead the object's composite id."""
+        return tuple(f for f in cls.fields() if f.arg.in_path)
+
+    @classmethod
+    def refs(cls) -> dict[str, str]:
+        """Arguments that hold another resource's id, with that resource's kind."""
+        return {f.name: f.arg.ref for f in cls.fields() if f.arg.ref}
+
+    def validate(
+        self, given: Mapping[str, Any], unknown: set[str]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The arguments as check stores them, and what preview refuses in them.
+
+        The one validation routine of ``pulumi preview`` and of export: the argument model's types
+        and constraints, then :meth:`check_rules` across arguments. Arguments in ``unknown`` are not
+        known yet; they pass through, and nothing is refused because of them. Problems are
+        (argument, reason) pairs whose reason names the fix.
+        """
+        known = {k: v for k, v in given.items() if k not in unknown and v is not None}
+        try:
+            model = self.args_model.model_validate(known)
+        except ValidationError as exc:
+            problems = [p for p in self._type_problems(exc) if p[0] not in unknown]
+            if problems:
+                return dict(given), problems
+            # Only unknown required arguments failed (a first preview): the others still get their
+            # defaults, so the diff shows what really changes and not every default as removed.
+            defaults = {f.name: f.default for f in self.fields() if not f.required}
+            values = {**defaults, **{k: v for k, v in given.items() if v is not None}}
+        else:
+            values = {**model.model_dump(), **{k: given[k] for k in unknown}}
+        return values, list(self.check_rules(values, unknown))
+
+    def _type_problems(self, exc: ValidationError) -> Iterator[tuple[str, str]]:
+        hints = {f.name: f.arg.hint for f in self.fields()}
+        for error in exc.errors(include_url=False, include_input=False):
+            prop = str(error["loc"][0]) if error["loc"] else ""
+            if error["type"] == "missing":
+                reason = "is required"
+            elif error["type"] == "extra_forbidden":
+                reason = "is not an argument of this resource; check the spelling (arguments are snake_case)"
+            else:
+                reason = error["msg"]
+            hint = hints.get(prop, "")
+            yield prop, reason + (f"; {hint}" if hint else "")
+
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
         """Rules across arguments (a dialect's required settings...), as (argument, reason) pairs.
 
@@ -140,44 +415,188 @@ class ResourceSpec:
         return ()
 
     def check_change(
-        self, olds: dict[str, Any], news: dict[str, Any], unknown: set[str]
+        self, olds: dict[str, Any], news: dict[str, Any], replacing: set[str]
     ) -> Iterable[tuple[str, str]]:
         """Rules about changing a deployed object, as (argument, reason) pairs.
 
         For changes Omni's API makes impossible or dangerous (replacing a model Omni cannot delete),
-        so that preview refuses them instead of `up` failing halfway. ``olds`` are the previous inputs.
+        so that preview refuses them instead of `up` failing halfway. ``olds`` are the previous
+        inputs; ``replacing`` the known arguments whose change replaces the object.
         """
         return ()
+
+    # -- ids and paths ---------------------------------------------------------------------------
+
+    @property
+    def id_form(self) -> str:
+        """How the Pulumi id is spelled: ``<connection_id>/<id>`` for an object under a parent."""
+        return "/".join([*(f"<{p.name}>" for p in self.parents()), "<id>"])
+
+    def id_of(self, args: Mapping[str, Any], record: Mapping[str, Any]) -> str:
+        """The Pulumi id of a new object: its parents' ids, then Omni's id of it."""
+        own = dig(record, self.id_api)
+        return "/".join([*(str(args[p.name]) for p in self.parents()), str(own)])
+
+    def id_parts(self, id_: str) -> dict[str, str]:
+        """The parents' ids and the object's own id (``id``) in a Pulumi id."""
+        names = [p.name for p in self.parents()] + [ID]
+        parts = str(id_).split("/")
+        if len(parts) != len(names) or not all(parts):
+            raise OmniConfigError(f"{self.type_name} id {id_!r} is not of the form {self.id_form}")
+        return dict(zip(names, parts, strict=True))
+
+    def collection_path(self, parts: Mapping[str, Any]) -> str:
+        from omni_pulumi.client import quote_segment
+
+        return self.path.format(**{k: quote_segment(v) for k, v in parts.items() if v is not None})
+
+    def address(self, id_: str, state: Mapping[str, Any]) -> str:
+        """The id Omni addresses the object by: the Pulumi id, unless Omni keys it otherwise."""
+        return id_
+
+    def item_path(self, id_: str, state: Mapping[str, Any] | None = None) -> str:
+        from omni_pulumi.client import quote_segment
+
+        address = self.address(id_, state or {})
+        parts = {k: quote_segment(v) for k, v in self.id_parts(address).items()}
+        template = self.item_path_template or f"{self.path}/{{{ID}}}"
+        return template.format(**parts)
+
+    # -- bodies and answers ----------------------------------------------------------------------
+
+    def body(self, args: Mapping[str, Any], names: Iterable[str] | None = None) -> dict[str, Any]:
+        """Omni's request body for ``args``: every sent argument, or only ``names``.
+
+        Unset arguments are left out (Omni keeps or defaults them) unless they say ``send_null``.
+        """
+        wanted = None if names is None else set(names)
+        body: dict[str, Any] = {}
+        for f in self.fields():
+            if not f.sent or (wanted is not None and f.name not in wanted):
+                continue
+            value = args.get(f.name)
+            if value is None and not f.arg.send_null:
+                continue
+            plant(body, f.api_name, None if value is None else f.to_api(value))
+        return body
+
+    def unwrap(self, answer: Any) -> dict[str, Any]:
+        """The object in one of Omni's answers (inside :attr:`envelope` where it has one)."""
+        if not isinstance(answer, Mapping):
+            return {}
+        inner = answer.get(self.envelope) if self.envelope else answer
+        return dict(inner) if isinstance(inner, Mapping) else {}
+
+    def observe(self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """What Omni's record says, in argument and output names.
+
+        An argument the record does not carry is left out, so the engine keeps the stack's value;
+        everything it carries replaces it, drift included. ``state`` is what the stack holds, for
+        resources whose reading depends on it.
+        """
+        observed: dict[str, Any] = {}
+        for f in self.fields():
+            if not f.readable or f.arg.in_path:
+                continue
+            found = dig(record, f.read_path)
+            if found is not _MISSING:
+                observed[f.name] = f.from_api(found)
+        for name, out in self.outputs.items():
+            found = dig(record, out.api or camel(name))
+            if found is not _MISSING:
+                observed[name] = found
+        return observed
 
     # -- the API calls ---------------------------------------------------------------------------
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Create the object; return its id and what Omni computed (outputs, computed args)."""
-        raise NotImplementedError
+        record = self.unwrap(client.post(self.collection_path(args), json=self.body(args)))
+        return self.id_of(args, record), self.observe(record, args)
 
     def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
         """The object as Omni holds it, or ``None`` when it is gone."""
-        raise NotImplementedError
+        try:
+            answer = client.get(self.item_path(id_, state))
+        except OmniNotFound:
+            return None
+        return self.observe(self.unwrap(answer), state)
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
-        """Write the updatable arguments that changed; return what Omni computed."""
-        raise NotImplementedError
+        """Write the arguments in ``changed``; return what Omni computed.
+
+        A ``PUT`` carries the whole object (Omni replaces it), a ``PATCH`` only what changed.
+        """
+        names = changed if self.update_method == "PATCH" else None
+        path = self.item_path(id_, olds)
+        answer = client.request(self.update_method, path, json=self.body(news, names))
+        return self.observe(self.unwrap(answer), news)
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
         """Delete the object. A 404 is handled by the engine as already deleted."""
-        raise NotImplementedError
+        client.delete(self.item_path(id_, state))
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         """The id of an object matching ``args``' natural key, after an ambiguous create.
 
         A POST that timed out may have created the object; finding it here is what keeps a retried
-        create from making a duplicate. ``None`` means it surely does not exist. A resource that
-        cannot tell leaves this unimplemented, and the engine then refuses to try again.
+        create from making a duplicate. ``None`` means it surely does not exist. Derived from the
+        natural key and the listing; a resource with neither cannot tell, and the engine then
+        refuses to try again.
         """
-        raise NotImplementedError
+        if self.natural_key and self._addressed_by_key():
+            # Omni addresses the object by its natural key (a label's name): read it directly.
+            id_ = self.id_of(args, {self.id_api: args[self.natural_key[0]]})
+            return id_ if self.read(client, id_, {}) is not None else None
+        if not self.natural_key or self.listing is None:
+            raise NotImplementedError
+        parents = {p.name: args[p.name] for p in self.parents()}
+        for record in self.list_records(client, parents):
+            seen = self.observe(record, args)
+            if all(seen.get(k) == args.get(k) for k in self.natural_key):
+                return self.id_of(args, record)
+        return None
+
+    def _addressed_by_key(self) -> bool:
+        return len(self.natural_key) == 1 and self.field(self.natural_key[0]).read_path == self.id_api
+
+    def list_records(self, client: Any, parents: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        """Every record of this kind under ``parents`` (the ``in_path`` arguments' ids)."""
+        listing = self.listing
+        if listing is None:
+            return iter(())
+        path = listing.path.format(**{k: _quoted(v) for k, v in parents.items()})
+        params = dict(listing.params)
+        if listing.style == "cursor":
+            return client.paginate_cursor(path, params)
+        if listing.style == "pages":
+            return client.paginate_pages(path, params)
+        if listing.style == "scim":
+            return client.paginate_scim(path, params)
+        answer = client.get(path, params=params or None) or {}
+        return iter((answer.get(listing.records) if listing.records else answer) or [])
 
     def id_for_adoption(self, client: OmniClient, adopt_id: str) -> str:
         """The Pulumi id of an adopted object, given the id a user wrote (usually the same)."""
         return adopt_id
+
+
+def _quoted(value: Any) -> str:
+    from omni_pulumi.client import quote_segment
+
+    return quote_segment(value)
+
+
+def registered() -> tuple[type[ResourceSpec], ...]:
+    """Every resource description, once the resources package has been imported."""
+    import omni_pulumi.resources  # noqa: F401  (importing registers them)
+
+    return tuple(REGISTRY.values())
+

@@ -1,71 +1,34 @@
-"""One module per Omni object: its arguments, its outputs, and its API calls."""
+"""One module per Omni object: its arguments, its outputs, and its API calls.
 
-from omni_pulumi.resources.connection import Connection, ConnectionSpec
-from omni_pulumi.resources.connection_environment import (
-    ConnectionEnvironment,
-    ConnectionEnvironmentSpec,
-)
-from omni_pulumi.resources.dbt_environment import DbtEnvironment, DbtEnvironmentSpec
-from omni_pulumi.resources.folder import Folder, FolderSpec
-from omni_pulumi.resources.git_config import GitConfig, GitConfigSpec
-from omni_pulumi.resources.label import Label, LabelSpec
-from omni_pulumi.resources.model import Model, ModelSpec
-from omni_pulumi.resources.schedule import Schedule, ScheduleSpec
-from omni_pulumi.resources.schema_refresh_schedule import (
-    SchemaRefreshSchedule,
-    SchemaRefreshScheduleSpec,
-)
-from omni_pulumi.resources.user_group import UserGroup, UserGroupSpec
+Importing a module registers its spec (``ResourceSpec``'s ``register=True``); the order here is the
+order of the reference pages and of export (objects another kind references come first).
+"""
 
-#: Every resource description, for the docs generator, export and the tests.
-SPECS = (
-    ConnectionSpec,
-    ConnectionEnvironmentSpec,
-    DbtEnvironmentSpec,
-    SchemaRefreshScheduleSpec,
-    ModelSpec,
-    GitConfigSpec,
-    ScheduleSpec,
-    LabelSpec,
-    FolderSpec,
-    UserGroupSpec,
-)
+from omni_pulumi.resources.connection import ConnectionSpec
+from omni_pulumi.resources.connection_environment import ConnectionEnvironmentSpec
+from omni_pulumi.resources.dbt_environment import DbtEnvironmentSpec
+from omni_pulumi.resources.folder import FolderSpec
+from omni_pulumi.resources.git_config import GitConfigSpec
+from omni_pulumi.resources.label import LabelSpec
+from omni_pulumi.resources.model import ModelSpec
+from omni_pulumi.resources.schedule import ScheduleSpec
+from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
+from omni_pulumi.resources.user_group import UserGroupSpec
+from omni_pulumi.spec import REGISTRY
 
-#: The public resource classes.
-RESOURCES = (
-    Connection,
-    ConnectionEnvironment,
-    DbtEnvironment,
-    SchemaRefreshSchedule,
-    Model,
-    GitConfig,
-    Schedule,
-    Label,
-    Folder,
-    UserGroup,
-)
+#: Every resource description, for the docs, the public classes, export and the tests.
+SPECS = tuple(REGISTRY.values())
 
 __all__ = [
-    "RESOURCES",
     "SPECS",
-    "Connection",
-    "ConnectionEnvironment",
     "ConnectionEnvironmentSpec",
     "ConnectionSpec",
-    "DbtEnvironment",
     "DbtEnvironmentSpec",
-    "Folder",
     "FolderSpec",
-    "GitConfig",
     "GitConfigSpec",
-    "Label",
     "LabelSpec",
-    "Model",
     "ModelSpec",
-    "Schedule",
     "ScheduleSpec",
-    "SchemaRefreshSchedule",
     "SchemaRefreshScheduleSpec",
-    "UserGroup",
     "UserGroupSpec",
 ]

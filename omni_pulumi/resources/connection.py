@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal
 
-import pulumi
 from pydantic import AfterValidator, Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniApiError, OmniNotFound
-from omni_pulumi.provider import differs
-from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._rollback import finish_or_undo
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
 
@@ -64,9 +61,6 @@ class EnvironmentUserAttribute(OmniArgs):
     default_values: Annotated[list[str], AfterValidator(sorted)] = []
 
 
-class EnvironmentUserAttributeDict(TypedDict, total=False):
-    attribute_name: str
-    default_values: list[str]
 
 
 def _replace(doc: str, **kw: Any) -> Arg:
@@ -387,7 +381,9 @@ def _service_account_problem(password: str) -> str | None:
     return None
 
 
-class ConnectionSpec(ResourceSpec):
+class ConnectionSpec(ResourceSpec, register=True):
+    """An Omni database connection. ``password``, ``private_key`` and ``oauth_client_secret`` are stored as Pulumi secrets."""
+
     type_name = "Connection"
     args_model = ConnectionArgs
     id_doc = "the connection's uuid"
@@ -505,13 +501,18 @@ class ConnectionSpec(ResourceSpec):
         return _observed(connection)
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
         body: dict[str, Any] = {}
         if news.get("base_role") is not None and news["base_role"] != olds.get("base_role"):
             body["baseRole"] = news["base_role"]
         attribute = news.get("environment_user_attribute")
-        if differs(self.field("environment_user_attribute"), attribute, _sorted_attribute(olds)):
+        if self.field("environment_user_attribute").differs(attribute, _sorted_attribute(olds)):
             body["environmentUserAttribute"] = _attribute_body(attribute)
         for name in ("password", "private_key"):
             if news.get(name) is not None and news[name] != olds.get(name):
@@ -544,100 +545,3 @@ class ConnectionSpec(ResourceSpec):
 
 def _path(id_: str) -> str:
     return f"{PATH}/{quote_segment(id_)}"
-
-
-class Connection(OmniResource, spec=ConnectionSpec):
-    """An Omni database connection. ``adopt_id`` is the connection's uuid.
-
-    ``password``, ``private_key`` and ``oauth_client_secret`` are stored as Pulumi secrets."""
-
-    dialect: pulumi.Output[str]
-    name: pulumi.Output[str]
-    password: pulumi.Output[str | None]
-    private_key: pulumi.Output[str | None]
-    oauth_client_secret: pulumi.Output[str | None]
-    base_role: pulumi.Output[str]
-    # A TypedDict here would make the SDK insist on that class for the output value: plain dict.
-    environment_user_attribute: pulumi.Output[dict[str, Any] | None]
-    host: pulumi.Output[str | None]
-    host_override: pulumi.Output[str | None]
-    port: pulumi.Output[int | None]
-    database: pulumi.Output[str | None]
-    username: pulumi.Output[str | None]
-    warehouse: pulumi.Output[str | None]
-    default_schema: pulumi.Output[str | None]
-    include_schemas: pulumi.Output[list[str] | None]
-    include_other_catalogs: pulumi.Output[list[str] | None]
-    offloaded_schemas: pulumi.Output[list[str] | None]
-    scratch_schema: pulumi.Output[str | None]
-    query_timeout_seconds: pulumi.Output[int | None]
-    region: pulumi.Output[str | None]
-    max_billing_bytes: pulumi.Output[str | None]
-    system_timezone: pulumi.Output[str | None]
-    query_timezone: pulumi.Output[str | None]
-    allows_user_specific_timezones: pulumi.Output[bool | None]
-    trust_server_certificate: pulumi.Output[bool | None]
-    authentication_type: pulumi.Output[str | None]
-    aws_role_arn: pulumi.Output[str | None]
-    oauth_client_id: pulumi.Output[str | None]
-    external_oauth_audience: pulumi.Output[str | None]
-    external_oauth_authorization_url: pulumi.Output[str | None]
-    external_oauth_token_url: pulumi.Output[str | None]
-    use_machine_auth: pulumi.Output[bool | None]
-    accepts_license: pulumi.Output[bool | None]
-    always_scope_view_names: pulumi.Output[bool | None]
-    infer_relationships_from_column_names: pulumi.Output[bool | None]
-    infer_relationships_from_foreign_keys: pulumi.Output[bool | None]
-    enable_db_semantic_layer_integration: pulumi.Output[bool | None]
-    enable_db_semantic_layer_topics: pulumi.Output[bool | None]
-    wif_audience: pulumi.Output[str | None]
-    wif_service_account_email: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        dialect: pulumi.Input[str],
-        name: pulumi.Input[str],
-        password: pulumi.Input[str] | None = None,
-        private_key: pulumi.Input[str] | None = None,
-        oauth_client_secret: pulumi.Input[str] | None = None,
-        base_role: pulumi.Input[str] | None = None,
-        environment_user_attribute: pulumi.Input[EnvironmentUserAttributeDict] | None = None,
-        host: pulumi.Input[str] | None = None,
-        host_override: pulumi.Input[str] | None = None,
-        port: pulumi.Input[int] | None = None,
-        database: pulumi.Input[str] | None = None,
-        username: pulumi.Input[str] | None = None,
-        warehouse: pulumi.Input[str] | None = None,
-        default_schema: pulumi.Input[str] | None = None,
-        include_schemas: pulumi.Input[list[pulumi.Input[str]]] | None = None,
-        include_other_catalogs: pulumi.Input[list[pulumi.Input[str]]] | None = None,
-        offloaded_schemas: pulumi.Input[list[pulumi.Input[str]]] | None = None,
-        scratch_schema: pulumi.Input[str] | None = None,
-        query_timeout_seconds: pulumi.Input[int] | None = None,
-        region: pulumi.Input[str] | None = None,
-        max_billing_bytes: pulumi.Input[str] | None = None,
-        system_timezone: pulumi.Input[str] | None = None,
-        query_timezone: pulumi.Input[str] | None = None,
-        allows_user_specific_timezones: pulumi.Input[bool] | None = None,
-        trust_server_certificate: pulumi.Input[bool] | None = None,
-        authentication_type: pulumi.Input[str] | None = None,
-        aws_role_arn: pulumi.Input[str] | None = None,
-        oauth_client_id: pulumi.Input[str] | None = None,
-        external_oauth_audience: pulumi.Input[str] | None = None,
-        external_oauth_authorization_url: pulumi.Input[str] | None = None,
-        external_oauth_token_url: pulumi.Input[str] | None = None,
-        use_machine_auth: pulumi.Input[bool] | None = None,
-        accepts_license: pulumi.Input[bool] | None = None,
-        always_scope_view_names: pulumi.Input[bool] | None = None,
-        infer_relationships_from_column_names: pulumi.Input[bool] | None = None,
-        infer_relationships_from_foreign_keys: pulumi.Input[bool] | None = None,
-        enable_db_semantic_layer_integration: pulumi.Input[bool] | None = None,
-        enable_db_semantic_layer_topics: pulumi.Input[bool] | None = None,
-        wif_audience: pulumi.Input[str] | None = None,
-        wif_service_account_email: pulumi.Input[str] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

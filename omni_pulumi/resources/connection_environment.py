@@ -12,13 +12,10 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-import pulumi
-
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniApiError
 from omni_pulumi.listcache import LISTS, invalidated_by_writes
-from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._rollback import finish_or_undo
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
@@ -92,7 +89,9 @@ NO_LIST_WARNING = (
 
 
 @invalidated_by_writes
-class ConnectionEnvironmentSpec(ResourceSpec):
+class ConnectionEnvironmentSpec(ResourceSpec, register=True):
+    """One environment connection of a base connection."""
+
     type_name = "ConnectionEnvironment"
     args_model = ConnectionEnvironmentArgs
     id_doc = "the connection environment record's uuid"
@@ -167,7 +166,12 @@ class ConnectionEnvironmentSpec(ResourceSpec):
         return _observed(record) if record else None
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
         self._put_values(client, id_, news["user_attribute_values"])
         return {}
@@ -202,24 +206,3 @@ class ConnectionEnvironmentSpec(ResourceSpec):
     @staticmethod
     def _put_values(client: OmniClient, id_: str, values: list[str]) -> None:
         client.put(_path(id_), json={"userAttributeValues": list(values)})
-
-
-class ConnectionEnvironment(OmniResource, spec=ConnectionEnvironmentSpec):
-    """One environment connection of a base connection. ``adopt_id`` is the environment record's
-    uuid (from ``GET /api/v1/connection-environments``)."""
-
-    base_connection_id: pulumi.Output[str]
-    environment_connection_id: pulumi.Output[str]
-    user_attribute_values: pulumi.Output[list[str]]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        base_connection_id: pulumi.Input[str],
-        environment_connection_id: pulumi.Input[str],
-        user_attribute_values: pulumi.Input[list[pulumi.Input[str]]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

@@ -10,16 +10,14 @@ shows a change of any variable as a change of the secret list.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
 
-import pulumi
 from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniNotFound
 from omni_pulumi.listcache import LISTS, invalidated_by_writes
-from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._composite_id import join_id, split_id
 from omni_pulumi.resources._secrets import redacting
 from omni_pulumi.resources._types import Uuid
@@ -34,10 +32,6 @@ class DbtVariable(OmniArgs):
     is_secret: bool = False
 
 
-class DbtVariableDict(TypedDict, total=False):
-    name: str
-    value: str
-    is_secret: bool
 
 
 class DbtEnvironmentArgs(OmniArgs):
@@ -150,7 +144,9 @@ def _new_variable(variable: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @invalidated_by_writes
-class DbtEnvironmentSpec(ResourceSpec):
+class DbtEnvironmentSpec(ResourceSpec, register=True):
+    """A dbt environment of an Omni connection. ``variables`` is stored as a Pulumi secret."""
+
     type_name = "DbtEnvironment"
     args_model = DbtEnvironmentArgs
     id_doc = f"`{ID_FORM}`"
@@ -200,7 +196,12 @@ class DbtEnvironmentSpec(ResourceSpec):
         return _observed(record, connection_id, state.get("variables"))
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
         connection_id, environment_id = split_id(id_, self.type_name, ID_FORM)
         path = _path(connection_id, environment_id)
@@ -250,39 +251,3 @@ class DbtEnvironmentSpec(ResourceSpec):
         # One list per connection serves every environment read of the same burst.
         records = LISTS.records(client, self.type_name, path, None, fetch)
         return next((record for record in records if match(record)), None)
-
-
-class DbtEnvironment(OmniResource, spec=DbtEnvironmentSpec):
-    """A dbt environment of an Omni connection. ``adopt_id`` is ``<connection_id>/<environment_id>``;
-    ``variables`` is stored as a Pulumi secret."""
-
-    connection_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    target_schema: pulumi.Output[str]
-    target_database: pulumi.Output[str | None]
-    target_name: pulumi.Output[str | None]
-    target_role: pulumi.Output[str | None]
-    owner_id: pulumi.Output[str | None]
-    is_deferral_enabled: pulumi.Output[bool]
-    # Plain dicts: a TypedDict here would make the SDK insist on that class for the output value.
-    variables: pulumi.Output[list[dict[str, Any]]]
-    environment_id: pulumi.Output[str]
-    is_default_environment: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        connection_id: pulumi.Input[str],
-        name: pulumi.Input[str],
-        target_schema: pulumi.Input[str],
-        target_database: pulumi.Input[str] | None = None,
-        target_name: pulumi.Input[str] | None = None,
-        target_role: pulumi.Input[str] | None = None,
-        owner_id: pulumi.Input[str] | None = None,
-        is_deferral_enabled: pulumi.Input[bool] | None = None,
-        variables: pulumi.Input[list[pulumi.Input[DbtVariableDict]]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
-import pulumi
 from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniBadRequest, OmniNotFound
 from omni_pulumi.listcache import LISTS, invalidated_by_writes
-from omni_pulumi.provider import differs
-from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
@@ -62,7 +59,9 @@ class FolderArgs(OmniArgs):
 
 
 @invalidated_by_writes
-class FolderSpec(ResourceSpec):
+class FolderSpec(ResourceSpec, register=True):
+    """An Omni folder."""
+
     type_name = "Folder"
     args_model = FolderArgs
     id_doc = "the folder's uuid"
@@ -85,18 +84,14 @@ class FolderSpec(ResourceSpec):
 """
 
     def check_change(
-        self, olds: dict[str, Any], news: dict[str, Any], unknown: set[str]
+        self, olds: dict[str, Any], news: dict[str, Any], replacing: set[str]
     ) -> Iterable[tuple[str, str]]:
         # A replacement deletes the old folder with the old state's force_destroy, so its
         # documents would go (force=true) behind a preview that shows only "replace".
-        if not olds.get("force_destroy"):
-            return
-        for field in self.fields():
-            if field.arg.updatable or field.name in unknown:
-                continue
-            if differs(field, news.get(field.name), olds.get(field.name, field.default)):
+        if olds.get("force_destroy"):
+            for name in sorted(replacing):
                 yield (
-                    field.name,
+                    name,
                     "changing it replaces the folder, and the deployed folder has "
                     "force_destroy=True, so the replacement would delete the old folder's "
                     "documents with it. Set force_destroy=False and run `pulumi up` first, or "
@@ -127,7 +122,12 @@ class FolderSpec(ResourceSpec):
         return observed
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
         if news["name"] == olds.get("name"):
             return {}  # only force_destroy changed: it lives in the stack, not in Omni
@@ -209,28 +209,3 @@ def _observed(record: Mapping[str, Any]) -> dict[str, Any]:
         "user_id": record.get("ownerId"),
         "path": record.get("path"),
     }
-
-
-class Folder(OmniResource, spec=FolderSpec):
-    """An Omni folder. ``adopt_id`` is the folder's uuid."""
-
-    name: pulumi.Output[str]
-    parent_folder_id: pulumi.Output[str | None]
-    scope: pulumi.Output[str]
-    user_id: pulumi.Output[str]
-    force_destroy: pulumi.Output[bool]
-    path: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        name: pulumi.Input[str],
-        parent_folder_id: pulumi.Input[str] | None = None,
-        scope: pulumi.Input[str] | None = None,
-        user_id: pulumi.Input[str] | None = None,
-        force_destroy: pulumi.Input[bool] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

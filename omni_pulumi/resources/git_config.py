@@ -14,12 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
-import pulumi
 from pydantic import Field, field_validator
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniConflict, OmniNotFound
-from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
@@ -197,7 +195,9 @@ _NOTES = """\
 """
 
 
-class GitConfigSpec(ResourceSpec):
+class GitConfigSpec(ResourceSpec, register=True):
+    """A model's git configuration. Its Pulumi id and"""
+
     type_name = "GitConfig"
     args_model = GitConfigArgs
     id_doc = "the model's uuid (a model has at most one git configuration)"
@@ -267,7 +267,12 @@ class GitConfigSpec(ResourceSpec):
         return _observed(id_, body or {}, state)
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
         changed = {
             name
@@ -338,48 +343,3 @@ def _observed(model_id: str, body: Mapping[str, Any], state: Mapping[str, Any]) 
     if body.get("webhookSecret") is not None:
         observed["webhook_secret"] = body["webhookSecret"]
     return observed
-
-
-class GitConfig(OmniResource, spec=GitConfigSpec):
-    """A model's git configuration. Its Pulumi id and ``adopt_id`` are the model's uuid."""
-
-    model_id: pulumi.Output[str]
-    clone_url: pulumi.Output[str]
-    ssh_url: pulumi.Output[str]
-    auth_method: pulumi.Output[str]
-    token: pulumi.Output[str | None]
-    deploy_private_key: pulumi.Output[str | None]
-    deploy_key_passphrase: pulumi.Output[str | None]
-    base_branch: pulumi.Output[str]
-    branch_per_pull_request: pulumi.Output[bool]
-    git_follower: pulumi.Output[bool]
-    git_service_provider: pulumi.Output[str]
-    model_path: pulumi.Output[str | None]
-    require_pull_request: pulumi.Output[str]
-    web_url: pulumi.Output[str | None]
-    public_key: pulumi.Output[str | None]
-    webhook_url: pulumi.Output[str]
-    webhook_secret: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        model_id: pulumi.Input[str],
-        clone_url: pulumi.Input[str] | None = None,
-        ssh_url: pulumi.Input[str] | None = None,
-        auth_method: pulumi.Input[str] | None = None,
-        token: pulumi.Input[str] | None = None,
-        deploy_private_key: pulumi.Input[str] | None = None,
-        deploy_key_passphrase: pulumi.Input[str] | None = None,
-        base_branch: pulumi.Input[str] | None = None,
-        branch_per_pull_request: pulumi.Input[bool] | None = None,
-        git_follower: pulumi.Input[bool] | None = None,
-        git_service_provider: pulumi.Input[str] | None = None,
-        model_path: pulumi.Input[str] | None = None,
-        require_pull_request: pulumi.Input[str] | None = None,
-        web_url: pulumi.Input[str] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

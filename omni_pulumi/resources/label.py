@@ -5,16 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-import pulumi
 from pydantic import Field, StringConstraints
 
-from omni_pulumi.client import OmniClient, quote_segment
-from omni_pulumi.errors import OmniConflict, OmniNotFound
-from omni_pulumi.resource import OmniResource, given
-from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
-
-PATH = "/api/v1/labels"
-
+from omni_pulumi.client import OmniClient
+from omni_pulumi.errors import OmniConflict
+from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 #: Lowercased at check: `#1A7F37` and `#1a7f37` are one color, and must not diff against each other.
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{3,8}$", to_lower=True)]
@@ -34,13 +29,16 @@ class LabelArgs(OmniArgs):
     color: Annotated[
         HexColor | None,
         Arg(
-            updatable=True, hint="use a hex color such as #1a7f37", doc="Hex color, e.g. `#1a7f37`."
+            updatable=True,
+            send_null=True,
+            hint="use a hex color such as #1a7f37",
+            doc="Hex color, e.g. `#1a7f37`.",
         ),
     ] = None
     description: Annotated[
         str | None,
         Field(max_length=500),
-        Arg(updatable=True, doc="What the label means; at most 500 characters."),
+        Arg(updatable=True, send_null=True, doc="What the label means; at most 500 characters."),
     ] = None
     verified: Annotated[
         bool,
@@ -54,21 +52,7 @@ class LabelArgs(OmniArgs):
     ] = False
 
 
-def _label_path(name: str) -> str:
-    return f"{PATH}/{quote_segment(name)}"
-
-
-def _observed(body: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "name": body["name"],
-        "color": body.get("color"),
-        "description": body.get("description"),
-        "verified": bool(body.get("verified", False)),
-        "homepage": bool(body.get("homepage", False)),
-    }
-
-
-class LabelSpec(ResourceSpec):
+class LabelSpec(ResourceSpec, register=True):
     """Labels are keyed by name, so the Pulumi id is the name the label was created with and reads
     follow the current name kept in state: a rename stays an update and the id stays stable."""
 
@@ -76,6 +60,8 @@ class LabelSpec(ResourceSpec):
     args_model = LabelArgs
     id_doc = "the label's name"
     natural_key = ("name",)
+    path = "/api/v1/labels"
+    listing = Listing("/api/v1/labels", records="labels")
     notes = """
 - Labels have no id: Omni keys them by name, unique regardless of case. The Pulumi id is the name
   the label was created with, and reads follow the current name kept in state, so a rename is an
@@ -87,66 +73,19 @@ class LabelSpec(ResourceSpec):
 - `verified` and `homepage` need an Organization Admin key (403 otherwise).
 """
 
-    def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        body = client.post(PATH, json=_body(args))
-        return args["name"], _observed(body or args)
+    # Omni addresses a label by its current name, which a rename changes while the id stays.
+    id_api = "name"
 
-    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
-        try:
-            return _observed(client.get(_label_path(state.get("name") or id_)))
-        except OmniNotFound:
-            return None
-
-    def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
-    ) -> dict[str, Any]:
-        body = client.put(_label_path(olds.get("name") or id_), json=_body(news))
-        return _observed(body or news)
+    def address(self, id_: str, state: Mapping[str, Any]) -> str:
+        return state.get("name") or id_
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        name = state.get("name") or id_
         try:
-            client.delete(_label_path(name))
+            super().delete(client, id_, state)
         except OmniConflict as exc:
             hint = (
-                f"Label {name!r} is still applied to documents: remove it from every document "
-                "in Omni first, or keep it in Omni with the resource option `retain_on_delete=True`"
+                f"Label {self.address(id_, state)!r} is still applied to documents: remove it "
+                "from every document in Omni first, or keep it in Omni with the resource option "
+                "`retain_on_delete=True`"
             )
             raise exc.with_hint(hint) from None
-
-    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        return args["name"] if self.read(client, args["name"], {}) else None
-
-
-def _body(args: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "name": args["name"],
-        "color": args.get("color"),
-        "description": args.get("description"),
-        "verified": bool(args.get("verified")),
-        "homepage": bool(args.get("homepage")),
-    }
-
-
-class Label(OmniResource, spec=LabelSpec):
-    """An Omni label. The Pulumi id is the name it was created with; ``adopt_id`` is its name."""
-
-    name: pulumi.Output[str]
-    color: pulumi.Output[str | None]
-    description: pulumi.Output[str | None]
-    verified: pulumi.Output[bool]
-    homepage: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        name: pulumi.Input[str],
-        color: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        verified: pulumi.Input[bool] | None = None,
-        homepage: pulumi.Input[bool] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

@@ -13,14 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
-import pulumi
 from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniBadRequest, OmniError
-from omni_pulumi.provider import differs
-from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._jobs import FAILED, JobWait, job_status, wait_for_job
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
@@ -139,7 +136,9 @@ _NOTES = """\
 """
 
 
-class ModelSpec(ResourceSpec):
+class ModelSpec(ResourceSpec, register=True):
+    """An Omni model. Destroy leaves it in Omni (no delete in Omni's API);"""
+
     type_name = "Model"
     args_model = ModelArgs
     id_doc = "the model's uuid"
@@ -169,28 +168,24 @@ class ModelSpec(ResourceSpec):
             )
 
     def check_change(
-        self, olds: dict[str, Any], news: dict[str, Any], unknown: set[str]
+        self, olds: dict[str, Any], news: dict[str, Any], replacing: set[str]
     ) -> Iterable[tuple[str, str]]:
         # The replacement's create would be a second SCHEMA model on the connection, which Omni
-        # refuses, and the old one cannot be deleted first: `up` could only fail.
-        if unknown & {"model_kind", "connection_id"}:
-            return
+        # refuses, and the old one cannot be deleted first: `up` could only fail. (An unknown
+        # kind or connection is not equal to the deployed one, so no rule fires before `up`.)
         if not (olds.get("model_kind") == news.get("model_kind") == "SCHEMA"):
             return
         if news.get("connection_id") != olds.get("connection_id"):
             return
-        for field in self.fields():
-            if field.arg.updatable or field.name in unknown:
-                continue
-            if differs(field, news.get(field.name), olds.get(field.name, field.default)):
-                yield (
-                    field.name,
-                    "cannot change on a deployed SCHEMA model: the change would replace the "
-                    "model, but a connection has only one SCHEMA model and Omni's API cannot "
-                    "delete the current one, so the new model could never be created. Keep "
-                    f"the deployed value ({olds.get(field.name, field.default)!r}) and make the "
-                    "change in Omni",
-                )
+        for name in sorted(replacing):
+            yield (
+                name,
+                "cannot change on a deployed SCHEMA model: the change would replace the "
+                "model, but a connection has only one SCHEMA model and Omni's API cannot "
+                "delete the current one, so the new model could never be created. Keep "
+                f"the deployed value ({olds.get(name, self.field(name).default)!r}) and make the "
+                "change in Omni",
+            )
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         try:
@@ -217,7 +212,12 @@ class ModelSpec(ResourceSpec):
         return None
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
         # refresh_schema and hard_refresh act at create only: a change to them calls nothing.
         name = news.get("model_name")
@@ -325,35 +325,3 @@ def _observed(record: Mapping[str, Any]) -> dict[str, Any]:
         "model_name": record.get("name"),
         "base_model_id": record.get("baseModelId"),
     }
-
-
-class Model(OmniResource, spec=ModelSpec):
-    """An Omni model. Destroy leaves it in Omni (no delete in Omni's API); ``adopt_id`` is its uuid."""
-
-    connection_id: pulumi.Output[str]
-    model_kind: pulumi.Output[str]
-    model_name: pulumi.Output[str]
-    base_model_id: pulumi.Output[str | None]
-    access_grants: pulumi.Output[list[dict[str, Any]]]
-    allow_as_workbook_base: pulumi.Output[bool]
-    uses_isolated_branches: pulumi.Output[bool | None]
-    refresh_schema: pulumi.Output[bool]
-    hard_refresh: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        connection_id: pulumi.Input[str],
-        model_kind: pulumi.Input[str] | None = None,
-        model_name: pulumi.Input[str] | None = None,
-        base_model_id: pulumi.Input[str] | None = None,
-        access_grants: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
-        allow_as_workbook_base: pulumi.Input[bool] | None = None,
-        uses_isolated_branches: pulumi.Input[bool] | None = None,
-        refresh_schema: pulumi.Input[bool] | None = None,
-        hard_refresh: pulumi.Input[bool] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

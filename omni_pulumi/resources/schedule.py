@@ -15,14 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
-import pulumi
 from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniBadRequest, OmniError, OmniNotFound
-from omni_pulumi.provider import differs
-from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec, camel
@@ -238,7 +235,9 @@ _NOTES = """\
 """
 
 
-class ScheduleSpec(ResourceSpec):
+class ScheduleSpec(ResourceSpec, register=True):
+    """A dashboard delivery or alert."""
+
     type_name = "Schedule"
     args_model = ScheduleArgs
     id_doc = "the schedule's uuid (in its URL after /schedules/)"
@@ -310,7 +309,12 @@ class ScheduleSpec(ResourceSpec):
         return _observed(body, state)
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
         if any(self._changed(name, olds, news) for name in _PUT_NAMES):
             client.put(_schedule_path(id_), json=_put_body(news))
@@ -337,7 +341,7 @@ class ScheduleSpec(ResourceSpec):
     # -- helpers ---------------------------------------------------------------------------------
 
     def _changed(self, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-        return differs(self.field(name), news.get(name), olds.get(name))
+        return self.field(name).differs(news.get(name), olds.get(name))
 
     @staticmethod
     def _set_paused(client: OmniClient, id_: str, paused: bool) -> None:
@@ -536,71 +540,3 @@ def _recipients(value: Any) -> list[str] | None:
         return None
     ids = [r.get("email") if isinstance(r, Mapping) else r for r in value]
     return sorted(str(i) for i in ids if i) or None
-
-
-class Schedule(OmniResource, spec=ScheduleSpec):
-    """A dashboard delivery or alert. ``adopt_id`` is the schedule's uuid."""
-
-    identifier: pulumi.Output[str]
-    name: pulumi.Output[str]
-    schedule: pulumi.Output[str]
-    timezone: pulumi.Output[str]
-    format: pulumi.Output[str]
-    destination_type: pulumi.Output[str]
-    recipients: pulumi.Output[list[str] | None]
-    webhook_url: pulumi.Output[str | None]
-    slack_recipient_type: pulumi.Output[str | None]
-    bucket_name: pulumi.Output[str | None]
-    key_prefix: pulumi.Output[str | None]
-    region: pulumi.Output[str | None]
-    role_arn: pulumi.Output[str | None]
-    filter_config: pulumi.Output[dict[str, Any] | None]
-    condition_type: pulumi.Output[str | None]
-    condition_query_map_key: pulumi.Output[str | None]
-    enable_formatting: pulumi.Output[bool | None]
-    fan_out: pulumi.Output[bool]
-    hide_hidden_fields: pulumi.Output[bool | None]
-    hide_title: pulumi.Output[bool | None]
-    kill_jobs_on_failure: pulumi.Output[bool]
-    show_content_link: pulumi.Output[bool | None]
-    show_filters: pulumi.Output[bool | None]
-    timezone_override: pulumi.Output[str | None]
-    paused: pulumi.Output[bool]
-    user_id: pulumi.Output[str]
-    s3_deliverer_role_arn: pulumi.Output[str | None]
-    s3_external_id: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        identifier: pulumi.Input[str],
-        name: pulumi.Input[str],
-        schedule: pulumi.Input[str],
-        timezone: pulumi.Input[str],
-        format: pulumi.Input[str],
-        destination_type: pulumi.Input[str],
-        recipients: pulumi.Input[list[pulumi.Input[str]]] | None = None,
-        webhook_url: pulumi.Input[str] | None = None,
-        slack_recipient_type: pulumi.Input[str] | None = None,
-        bucket_name: pulumi.Input[str] | None = None,
-        key_prefix: pulumi.Input[str] | None = None,
-        region: pulumi.Input[str] | None = None,
-        role_arn: pulumi.Input[str] | None = None,
-        filter_config: pulumi.Input[dict[str, Any]] | None = None,
-        condition_type: pulumi.Input[str] | None = None,
-        condition_query_map_key: pulumi.Input[str] | None = None,
-        enable_formatting: pulumi.Input[bool] | None = None,
-        fan_out: pulumi.Input[bool] | None = None,
-        hide_hidden_fields: pulumi.Input[bool] | None = None,
-        hide_title: pulumi.Input[bool] | None = None,
-        kill_jobs_on_failure: pulumi.Input[bool] | None = None,
-        show_content_link: pulumi.Input[bool] | None = None,
-        show_filters: pulumi.Input[bool] | None = None,
-        timezone_override: pulumi.Input[str] | None = None,
-        paused: pulumi.Input[bool] | None = None,
-        user_id: pulumi.Input[str] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-import pulumi
-
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniNotFound
-from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._composite_id import join_id, split_id
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.resources._types import Uuid
@@ -83,7 +80,9 @@ def _observed(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class SchemaRefreshScheduleSpec(ResourceSpec):
+class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
+    """A schema refresh schedule of an Omni connection."""
+
     type_name = "SchemaRefreshSchedule"
     args_model = SchemaRefreshScheduleArgs
     id_doc = f"`{ID_FORM}`"
@@ -124,7 +123,12 @@ class SchemaRefreshScheduleSpec(ResourceSpec):
             return None
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
         connection_id, schedule_id = split_id(id_, self.type_name, ID_FORM)
         return _observed(client.put(_path(connection_id, schedule_id), json=_body(news)))
@@ -145,29 +149,3 @@ class SchemaRefreshScheduleSpec(ResourceSpec):
             return None
         newest = max(same, key=lambda record: record.get("createdAt") or "")
         return join_id(args["connection_id"], newest["scheduleId"])
-
-
-class SchemaRefreshSchedule(OmniResource, spec=SchemaRefreshScheduleSpec):
-    """A schema refresh schedule of an Omni connection. ``adopt_id`` is
-    ``<connection_id>/<schedule_id>``."""
-
-    connection_id: pulumi.Output[str]
-    schedule: pulumi.Output[str]
-    timezone: pulumi.Output[str]
-    hard_refresh: pulumi.Output[bool]
-    schedule_id: pulumi.Output[str]
-    description: pulumi.Output[str]
-    disabled_at: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        connection_id: pulumi.Input[str],
-        schedule: pulumi.Input[str],
-        timezone: pulumi.Input[str],
-        hard_refresh: pulumi.Input[bool] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

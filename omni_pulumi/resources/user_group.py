@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-import pulumi
 from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniNotFound
-from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
 
@@ -40,7 +38,9 @@ def _observed(group: Mapping[str, Any]) -> dict[str, Any]:
     return {"display_name": group["displayName"], "members": members}
 
 
-class UserGroupSpec(ResourceSpec):
+class UserGroupSpec(ResourceSpec, register=True):
+    """An Omni user group (SCIM)."""
+
     type_name = "UserGroup"
     args_model = UserGroupArgs
     id_doc = "the group's SCIM id (such as `mEhXj6ZI`)"
@@ -67,7 +67,12 @@ class UserGroupSpec(ResourceSpec):
             return None
 
     def update(
-        self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
+        self,
+        client: OmniClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: dict[str, Any],
+        changed: set[str],
     ) -> dict[str, Any]:
         # PUT overwrites the membership: send every member, with the display SCIM requires.
         body = {
@@ -84,21 +89,3 @@ class UserGroupSpec(ResourceSpec):
             if group["displayName"] == args["display_name"]:
                 return group["id"]
         return None
-
-
-class UserGroup(OmniResource, spec=UserGroupSpec):
-    """An Omni user group (SCIM). ``adopt_id`` is the group's SCIM id."""
-
-    display_name: pulumi.Output[str]
-    members: pulumi.Output[list[str]]
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        display_name: pulumi.Input[str],
-        members: pulumi.Input[list[pulumi.Input[str]]] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, given(locals()), opts)

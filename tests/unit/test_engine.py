@@ -68,7 +68,7 @@ class WidgetSpec(ResourceSpec):
         except OmniNotFound:
             return None
 
-    def update(self, client: OmniClient, id_, olds, news):
+    def update(self, client: OmniClient, id_, olds, news, changed):
         body = {f.api_name: news[f.name] for f in self.fields() if f.arg.updatable}
         return _observed(client.patch(f"/api/v1/widgets/{quote_segment(id_)}", json=body))
 
@@ -497,8 +497,8 @@ def test_rules_across_arguments_run_in_a_first_preview_whose_required_id_is_unkn
 
 
 def test_rules_about_changes_refuse_at_preview(provider, monkeypatch):
-    def no_kind_change(olds, news, unknown):
-        if "kind" not in unknown and olds.get("kind") != news["kind"]:
+    def no_kind_change(olds, news, replacing):
+        if "kind" in replacing:
             yield "kind", "cannot change here"
 
     monkeypatch.setattr(provider.spec, "check_change", no_kind_change)

@@ -19,7 +19,7 @@ from omni_pulumi.errors import (
 )
 from omni_pulumi.version import __version__
 
-__all__ = [  # noqa: PLE0604
+__all__ = [
     *classes.__all__,
     "OmniApiError",
     "OmniAuthError",

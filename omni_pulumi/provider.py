@@ -330,7 +330,11 @@ class OmniProvider(ResourceProvider):
         computed: Mapping[str, Any] = current
         if changes:
             updated = self._call(
-                "adopt", args, id_, lambda c: spec.update(c, id_, current, args, set(changes)), client
+                "adopt",
+                args,
+                id_,
+                lambda c: spec.update(c, id_, current, args, set(changes)),
+                client,
             )
             computed = {**current, **(updated or {})}
         what = f"updated {', '.join(changes)}" if changes else "no setting needed a change"

@@ -216,7 +216,11 @@ class ArgField:
             if marked:
                 items = value if isinstance(value, list) else [value]
                 return [
-                    str(item[n]) for item in items if isinstance(item, Mapping) for n in marked if item.get(n)
+                    str(item[n])
+                    for item in items
+                    if isinstance(item, Mapping)
+                    for n in marked
+                    if item.get(n)
                 ]
         if not self.arg.secret:
             return []
@@ -487,7 +491,9 @@ class ResourceSpec:
         inner = answer.get(self.envelope) if self.envelope else answer
         return dict(inner) if isinstance(inner, Mapping) else {}
 
-    def observe(self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def observe(
+        self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
         """What Omni's record says, in argument and output names.
 
         An argument the record does not carry is left out, so the engine keeps the stack's value;
@@ -565,7 +571,9 @@ class ResourceSpec:
         return None
 
     def _addressed_by_key(self) -> bool:
-        return len(self.natural_key) == 1 and self.field(self.natural_key[0]).read_path == self.id_api
+        return (
+            len(self.natural_key) == 1 and self.field(self.natural_key[0]).read_path == self.id_api
+        )
 
     def list_records(self, client: Any, parents: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """Every record of this kind under ``parents`` (the ``in_path`` arguments' ids)."""
@@ -599,4 +607,3 @@ def registered() -> tuple[type[ResourceSpec], ...]:
     import omni_pulumi.resources  # noqa: F401  (importing registers them)
 
     return tuple(REGISTRY.values())
-

@@ -61,8 +61,6 @@ class EnvironmentUserAttribute(OmniArgs):
     default_values: Annotated[list[str], AfterValidator(sorted)] = []
 
 
-
-
 def _replace(doc: str, **kw: Any) -> Arg:
     """A setting Omni fixes at create: a change replaces the connection."""
     return Arg(doc=f"{doc} A change replaces the connection.", **kw)

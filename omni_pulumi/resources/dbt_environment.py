@@ -32,8 +32,6 @@ class DbtVariable(OmniArgs):
     is_secret: bool = False
 
 
-
-
 class DbtEnvironmentArgs(OmniArgs):
     connection_id: Annotated[
         Uuid,

@@ -7,8 +7,8 @@ import json
 import pytest
 from responses import matchers
 
-from omni_pulumi.provider import OmniResourceError
 from omni_pulumi import DbtEnvironment
+from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.dbt_environment import DbtEnvironmentSpec
 from tests.unit.conftest import configured
 

@@ -17,9 +17,9 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
 import omni_pulumi
+from omni_pulumi import Folder, Label, UserGroup
 from omni_pulumi.provider import OmniProvider
 from omni_pulumi.resource import OmniResource, given
-from omni_pulumi import Folder, Label, UserGroup
 from omni_pulumi.resources import SPECS, LabelSpec
 from tests.unit.conftest import API_KEY, BASE_URL, configured
 from tests.unit.test_engine import WidgetSpec

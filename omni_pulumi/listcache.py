@@ -13,7 +13,7 @@ time-to-live of seconds would list again and again within one refresh. Both limi
 purpose: the next operation lists again, so refresh sees what changed in Omni since the last one
 (under the real engine each operation even runs in a new provider host). A write of a kind through
 the provider
-drops that kind's cached lists at once (:func:`invalidated_by_writes`), so the provider never reads
+drops that kind's cached lists at once (the lifecycle engine calls :meth:`ListCache.invalidate`), so the provider never reads
 back an answer older than its own change, and a list fetched while a write ran is not kept.
 
 Entries are held per client (weakly: a client that goes away takes its entries along) and keyed by
@@ -23,12 +23,11 @@ key wait for the first fetch instead of all listing at once.
 
 from __future__ import annotations
 
-import functools
 import threading
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from omni_pulumi.clock import SYSTEM_CLOCK, Clock
 
@@ -128,26 +127,3 @@ class ListCache:
 
 #: The provider host's one cache: every resource of a kind shares it.
 LISTS = ListCache()
-
-_Spec = TypeVar("_Spec", bound=type)
-
-
-def invalidated_by_writes(spec_class: _Spec) -> _Spec:
-    """Class decorator for a spec that reads through :data:`LISTS`: its create, update and delete
-    drop the kind's cached lists once they end, whether they succeeded, failed or left the outcome
-    unknown, so the next read (a read-back, a search after an unanswered create) lists again."""
-    kind = spec_class.type_name  # type: ignore[attr-defined]
-    for name in ("create", "update", "delete"):
-        method = spec_class.__dict__.get(name)
-        if method is None:
-            continue
-
-        @functools.wraps(method)
-        def write(*args: Any, _method: Callable[..., Any] = method, **kwargs: Any) -> Any:
-            try:
-                return _method(*args, **kwargs)
-            finally:
-                LISTS.invalidate(kind)
-
-        setattr(spec_class, name, write)
-    return spec_class

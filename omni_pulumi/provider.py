@@ -44,6 +44,7 @@ from omni_pulumi.errors import (
     OmniNotFound,
     OmniTransportError,
 )
+from omni_pulumi.listcache import LISTS
 from omni_pulumi.spec import ResourceSpec
 
 #: The value the engine sends during preview for an output that is not known yet. The SDK's host
@@ -154,8 +155,11 @@ class OmniProvider(ResourceProvider):
                 changed.append(field.name)
                 if not field.arg.updatable:
                     replaces.append(field.name)
+        # A unique key is unique under its parent: only a replacement that keeps both must delete
+        # the old object before it can create the new one.
+        scope = (*spec.natural_key, *(p.name for p in spec.parents()))
         keeps_key = bool(spec.natural_key) and all(
-            not is_unknown(news.get(k)) and news.get(k) == olds.get(k) for k in spec.natural_key
+            not is_unknown(news.get(k)) and news.get(k) == olds.get(k) for k in scope
         )
         return DiffResult(
             changes=bool(changed),
@@ -198,7 +202,11 @@ class OmniProvider(ResourceProvider):
         state = {k: v for k, v in olds.items() if not k.startswith("__")}
         changed = self._changed(state, args)
         computed = self._call(
-            "update", args, id_, lambda c: self.spec.update(c, id_, state, args, changed)
+            "update",
+            args,
+            id_,
+            lambda c: self.spec.update(c, id_, state, args, changed),
+            writes=True,
         )
         # What Omni filled in earlier (outputs, computed arguments left unset) stays known unless
         # the update reports a new value: an update that sends nothing must not forget it.
@@ -214,7 +222,7 @@ class OmniProvider(ResourceProvider):
             with contextlib.suppress(OmniNotFound):
                 self.spec.delete(client, id_, state)
 
-        self._call("delete", state, id_, delete)
+        self._call("delete", state, id_, delete, writes=True)
 
     # -- the shared parts ------------------------------------------------------------------------------
 
@@ -240,7 +248,9 @@ class OmniProvider(ResourceProvider):
 
     def _create(self, client, args: dict[str, Any]) -> tuple[str, Mapping[str, Any]]:
         try:
-            return self._call("create", args, None, lambda c: self.spec.create(c, args), client)
+            return self._call(
+                "create", args, None, lambda c: self.spec.create(c, args), client, writes=True
+            )
         except OmniAmbiguousWrite:
             # The POST may have reached Omni. Look before trying again, so no duplicate is made.
             try:
@@ -256,7 +266,12 @@ class OmniProvider(ResourceProvider):
             if found is None:
                 try:
                     return self._call(
-                        "create", args, None, lambda c: self.spec.create(c, args), client
+                        "create",
+                        args,
+                        None,
+                        lambda c: self.spec.create(c, args),
+                        client,
+                        writes=True,
                     )
                 except OmniAmbiguousWrite as exc:
                     raise OmniResourceError(
@@ -335,6 +350,7 @@ class OmniProvider(ResourceProvider):
                 id_,
                 lambda c: spec.update(c, id_, current, args, set(changes)),
                 client,
+                writes=True,
             )
             computed = {**current, **(updated or {})}
         what = f"updated {', '.join(changes)}" if changes else "no setting needed a change"
@@ -346,7 +362,16 @@ class OmniProvider(ResourceProvider):
         who = f" {label!r}" if label else ""
         return f"{self.spec.type_name}{who}" + (f" ({id_})" if id_ and id_ != label else "")
 
-    def _call(self, action: str, args: Mapping[str, Any], id_: str | None, call, client=None):
+    def _call(
+        self,
+        action: str,
+        args: Mapping[str, Any],
+        id_: str | None,
+        call,
+        client=None,
+        *,
+        writes: bool = False,
+    ):
         """Run one spec call, turning Omni's errors into a message that names the resource.
 
         The client is handed the secret values of the arguments, so that no message it builds
@@ -358,3 +383,8 @@ class OmniProvider(ResourceProvider):
                 return call(client)
         except (OmniApiError, OmniTransportError) as exc:
             raise OmniResourceError(f"{self._describe(args, id_)}: {action} failed: {exc}") from exc
+        finally:
+            if writes:
+                # Whatever the outcome, a cached list of the kind may now be wrong: the next read
+                # (a read-back, a search after a lost answer) lists again.
+                LISTS.invalidate(self.spec.type_name)

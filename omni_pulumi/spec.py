@@ -323,14 +323,18 @@ class ResourceSpec:
     #: an object's own path is this plus ``/{id}`` unless :attr:`item_path_template` says otherwise.
     path: ClassVar[str] = ""
     item_path_template: ClassVar[str | None] = None
-    #: Where Omni's answers hold the object's own id.
+    #: Where Omni's answers hold the object's own id, and what the id form calls it.
     id_api: ClassVar[str] = "id"
+    id_name: ClassVar[str] = "id"
     #: The key that wraps one object in Omni's answers (``{"connection": {...}}``), if any.
     envelope: ClassVar[str | None] = None
     #: How Omni changes the object: ``PUT`` takes the whole object, ``PATCH`` what changed.
     update_method: ClassVar[Literal["PUT", "PATCH"]] = "PUT"
     #: How Omni lists the objects of this kind (``None``: it cannot).
     listing: ClassVar[Listing | None] = None
+    #: Omni has no GET for one object: a read finds it in the :attr:`listing`, one list answer
+    #: serving every read of the kind in a burst (:mod:`omni_pulumi.listcache`).
+    reads_from_listing: ClassVar[bool] = False
     #: The argument export names a variable after (the ``ref`` argument's label goes before it).
     title: ClassVar[str | None] = "name"
 
@@ -434,7 +438,7 @@ class ResourceSpec:
     @property
     def id_form(self) -> str:
         """How the Pulumi id is spelled: ``<connection_id>/<id>`` for an object under a parent."""
-        return "/".join([*(f"<{p.name}>" for p in self.parents()), "<id>"])
+        return "/".join([*(f"<{p.name}>" for p in self.parents()), f"<{self.id_name}>"])
 
     def id_of(self, args: Mapping[str, Any], record: Mapping[str, Any]) -> str:
         """The Pulumi id of a new object: its parents' ids, then Omni's id of it."""
@@ -479,9 +483,10 @@ class ResourceSpec:
             if not f.sent or (wanted is not None and f.name not in wanted):
                 continue
             value = args.get(f.name)
+            value = None if value is None else f.to_api(value)
             if value is None and not f.arg.send_null:
                 continue
-            plant(body, f.api_name, None if value is None else f.to_api(value))
+            plant(body, f.api_name, value)
         return body
 
     def unwrap(self, answer: Any) -> dict[str, Any]:
@@ -522,11 +527,36 @@ class ResourceSpec:
 
     def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
         """The object as Omni holds it, or ``None`` when it is gone."""
+        if self.reads_from_listing:
+            record = self.listed(client, self.address(id_, state))
+            return None if record is None else self.observe(record, state)
         try:
             answer = client.get(self.item_path(id_, state))
         except OmniNotFound:
             return None
         return self.observe(self.unwrap(answer), state)
+
+    def listed(self, client: OmniClient, id_: str) -> dict[str, Any] | None:
+        """The record of ``id_`` in the listing of its parent, or ``None`` when it is not there.
+
+        One list answer serves every read of the kind in the same burst, so a refresh costs the
+        list's pages rather than a call per object.
+        """
+        from omni_pulumi.listcache import LISTS
+
+        parts = self.id_parts(id_)
+        parents = {k: v for k, v in parts.items() if k != ID}
+
+        def fetch() -> list[dict[str, Any]]:
+            try:
+                return list(self.list_records(client, parents))
+            except OmniNotFound:
+                return []  # the parent itself is gone
+
+        assert self.listing is not None, f"{self.type_name} reads from a listing it lacks"
+        path = self.listing.path.format(**{k: _quoted(v) for k, v in parents.items()})
+        records = LISTS.records(client, self.type_name, path, self.listing.params, fetch)
+        return next((r for r in records if str(dig(r, self.id_api)) == parts[ID]), None)
 
     def update(
         self,

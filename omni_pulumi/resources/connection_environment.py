@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniApiError
-from omni_pulumi.listcache import LISTS, invalidated_by_writes
+from omni_pulumi.listcache import LISTS
 from omni_pulumi.resources._rollback import finish_or_undo
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
@@ -88,7 +88,6 @@ NO_LIST_WARNING = (
 )
 
 
-@invalidated_by_writes
 class ConnectionEnvironmentSpec(ResourceSpec, register=True):
     """One environment connection of a base connection."""
 

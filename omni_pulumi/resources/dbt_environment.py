@@ -14,21 +14,17 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from omni_pulumi.client import OmniClient, quote_segment
+from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniNotFound
-from omni_pulumi.listcache import LISTS, invalidated_by_writes
-from omni_pulumi.resources._composite_id import join_id, split_id
-from omni_pulumi.resources._secrets import redacting
 from omni_pulumi.resources._types import Uuid
-from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
-
-ID_FORM = "<connection_id>/<environment_id>"
+from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
 
 
 class DbtVariable(OmniArgs):
     name: Annotated[str, Field(min_length=1)]
-    value: str
+    #: Every value is kept out of messages: Omni echoes variables whole.
+    value: Annotated[str, Arg(secret=True)]
     is_secret: bool = False
 
 
@@ -36,6 +32,8 @@ class DbtEnvironmentArgs(OmniArgs):
     connection_id: Annotated[
         Uuid,
         Arg(
+            in_path=True,
+            ref="Connection",
             hint="pass a Connection's `id` (a uuid)",
             doc="The connection (with dbt configured) the environment belongs to. A change "
             "replaces the environment.",
@@ -81,6 +79,7 @@ class DbtEnvironmentArgs(OmniArgs):
             secret=True,
             unordered=True,
             hint="pass a list of {'name': ..., 'value': ..., 'is_secret': bool}",
+            to_api=lambda variables: [_new_variable(v) for v in variables] or None,
             doc="Environment variables, `{name, value, is_secret}` each, compared as a set. The "
             "whole list is a Pulumi secret, because Omni never returns secret values and they "
             "must be kept in state. Updated in place; a variable's name cannot change in Omni, "
@@ -89,67 +88,19 @@ class DbtEnvironmentArgs(OmniArgs):
     ] = []
 
 
-def _path(connection_id: str, environment_id: str | None = None) -> str:
-    path = f"/api/v1/connections/{quote_segment(connection_id)}/dbt/environments"
-    return f"{path}/{quote_segment(environment_id)}" if environment_id else path
-
-
-def _observed(
-    record: Mapping[str, Any], connection_id: str, known: list[Mapping[str, Any]] | None
-) -> dict[str, Any]:
-    """A dbt environment record in argument names; secret values come from ``known`` (state)."""
-    secrets = {v["name"]: v["value"] for v in known or [] if v.get("is_secret")}
-    variables = [
-        {
-            "name": v["name"],
-            "value": secrets.get(v["name"]) if v.get("isSecret") else v.get("value"),
-            "is_secret": bool(v.get("isSecret")),
-        }
-        for v in record.get("variables") or []
-    ]
-    return {
-        "connection_id": connection_id,
-        "name": record["name"],
-        "target_schema": record["targetSchema"],
-        "target_database": record.get("targetDatabase"),
-        "target_name": record.get("targetName"),
-        "target_role": record.get("targetRole"),
-        "owner_id": record.get("ownerId"),
-        "is_deferral_enabled": bool(record.get("isDeferralEnabled", False)),
-        "variables": sorted(variables, key=repr),
-        "environment_id": record["id"],
-        "is_default_environment": bool(record.get("isDefaultEnvironment", False)),
-    }
-
-
-def _settings(args: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "name": args["name"],
-        "targetSchema": args["target_schema"],
-        "targetDatabase": args.get("target_database"),
-        "targetName": args.get("target_name"),
-        "targetRole": args.get("target_role"),
-        "isDeferralEnabled": bool(args.get("is_deferral_enabled")),
-    }
-
-
-def _secret_values(args: Mapping[str, Any]) -> list[str]:
-    return [v["value"] for v in args.get("variables") or [] if v.get("is_secret")]
-
-
 def _new_variable(variable: Mapping[str, Any]) -> dict[str, Any]:
+    """A variable Omni does not hold yet, sent by name (Omni refuses an empty list)."""
     return {"name": variable["name"], "value": variable["value"], "isSecret": variable["is_secret"]}
 
 
-@invalidated_by_writes
 class DbtEnvironmentSpec(ResourceSpec, register=True):
     """A dbt environment of an Omni connection. ``variables`` is stored as a Pulumi secret."""
 
     type_name = "DbtEnvironment"
     args_model = DbtEnvironmentArgs
-    id_doc = f"`{ID_FORM}`"
+    id_doc = "`<connection_id>/<environment_id>`"
     outputs = {
-        "environment_id": Output("Omni's id of the dbt environment (a uuid)."),
+        "environment_id": Output("Omni's id of the dbt environment (a uuid).", api="id"),
         "is_default_environment": Output("Whether this is the connection's default environment."),
     }
     notes = """\
@@ -167,6 +118,12 @@ class DbtEnvironmentSpec(ResourceSpec, register=True):
 - Every call needs the Connection Admin role and a connection whose dialect supports dbt (403).
 """
 
+    path = "/api/v1/connections/{connection_id}/dbt/environments"
+    listing = Listing(path, style="cursor")
+    reads_from_listing = True
+    natural_key = ("name",)
+    id_name = "environment_id"
+
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
         if "variables" in unknown:
             return
@@ -175,23 +132,24 @@ class DbtEnvironmentSpec(ResourceSpec, register=True):
         if twice:
             yield "variables", f"names {', '.join(twice)} more than once; list each variable once"
 
-    def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        body = {k: v for k, v in _settings(args).items() if v is not None}
-        if args.get("owner_id"):
-            body["ownerId"] = args["owner_id"]
-        if args["variables"]:  # Omni refuses an empty list: at least one, if the key is sent
-            body["variables"] = [_new_variable(v) for v in args["variables"]]
-        with redacting(_secret_values(args)):
-            made = client.post(_path(args["connection_id"]), json=body)
-        observed = _observed(made, args["connection_id"], args["variables"])
-        return join_id(args["connection_id"], made["id"]), observed
-
-    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
-        connection_id, environment_id = split_id(id_, self.type_name, ID_FORM)
-        record = self._find(client, connection_id, lambda r: r.get("id") == environment_id)
-        if record is None:
-            return None
-        return _observed(record, connection_id, state.get("variables"))
+    def observe(
+        self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        # Omni answers a secret variable's value with null: it is carried over from state.
+        observed = super().observe(record, state)
+        known = {v["name"]: v["value"] for v in (state or {}).get("variables") or []}
+        observed["variables"] = sorted(
+            (
+                {
+                    "name": v["name"],
+                    "value": known.get(v["name"]) if v.get("isSecret") else v.get("value"),
+                    "is_secret": bool(v.get("isSecret")),
+                }
+                for v in record.get("variables") or []
+            ),
+            key=repr,
+        )
+        return observed
 
     def update(
         self,
@@ -201,9 +159,9 @@ class DbtEnvironmentSpec(ResourceSpec, register=True):
         news: dict[str, Any],
         changed: set[str],
     ) -> dict[str, Any]:
-        connection_id, environment_id = split_id(id_, self.type_name, ID_FORM)
-        path = _path(connection_id, environment_id)
-        current = self._find(client, connection_id, lambda r: r.get("id") == environment_id)
+        # A PUT names the variables Omni holds by their ids (from the list), new ones by name.
+        path = self.item_path(id_)
+        current = self.listed(client, id_)
         if current is None:
             raise OmniNotFound(404, "PUT", path, "the dbt environment no longer exists")
         ids = {v["name"]: v["id"] for v in current.get("variables") or []}
@@ -214,9 +172,8 @@ class DbtEnvironmentSpec(ResourceSpec, register=True):
             for v in news["variables"]
         ]
         owner = news.get("owner_id") or olds.get("owner_id") or current.get("ownerId")
-        body = {**_settings(news), "ownerId": owner, "variables": variables}
-        with redacting(_secret_values(news)):
-            updated = client.put(path, json=body)
+        body = {**self.body(news), "ownerId": owner, "variables": variables}
+        updated = client.put(path, json=body)
         kept = sorted(
             {v["name"] for v in updated.get("variables") or []}
             - {v["name"] for v in news["variables"]}
@@ -226,26 +183,4 @@ class DbtEnvironmentSpec(ResourceSpec, register=True):
                 f"DbtEnvironment {news['name']!r}: Omni kept variable(s) {', '.join(kept)} that "
                 "the program no longer lists; delete them in Omni's UI (dbt environment settings)"
             )
-        return _observed(updated, connection_id, news["variables"])
-
-    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        connection_id, environment_id = split_id(id_, self.type_name, ID_FORM)
-        client.delete(_path(connection_id, environment_id))
-
-    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        connection_id = args["connection_id"]
-        record = self._find(client, connection_id, lambda r: r.get("name") == args["name"])
-        return join_id(connection_id, record["id"]) if record else None
-
-    def _find(self, client: OmniClient, connection_id: str, match) -> dict[str, Any] | None:
-        path = _path(connection_id)
-
-        def fetch() -> list[dict[str, Any]]:
-            try:
-                return list(client.paginate_cursor(path))
-            except OmniNotFound:
-                return []  # the connection itself is gone
-
-        # One list per connection serves every environment read of the same burst.
-        records = LISTS.records(client, self.type_name, path, None, fetch)
-        return next((record for record in records if match(record)), None)
+        return self.observe(updated, news)

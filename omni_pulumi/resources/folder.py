@@ -9,7 +9,7 @@ from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniBadRequest, OmniNotFound
-from omni_pulumi.listcache import LISTS, invalidated_by_writes
+from omni_pulumi.listcache import LISTS
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
@@ -58,7 +58,6 @@ class FolderArgs(OmniArgs):
     ] = False
 
 
-@invalidated_by_writes
 class FolderSpec(ResourceSpec, register=True):
     """An Omni folder."""
 

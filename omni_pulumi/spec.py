@@ -323,9 +323,13 @@ class ResourceSpec:
     #: an object's own path is this plus ``/{id}`` unless :attr:`item_path_template` says otherwise.
     path: ClassVar[str] = ""
     item_path_template: ClassVar[str | None] = None
-    #: Where Omni's answers hold the object's own id, and what the id form calls it.
-    id_api: ClassVar[str] = "id"
+    #: Where Omni's answers hold the object's own id, and what the id form calls it. ``None``: the
+    #: object has no id of its own, one per parent (a model's git configuration): its Pulumi id is
+    #: its parent's, and its path the collection's.
+    id_api: ClassVar[str | None] = "id"
     id_name: ClassVar[str] = "id"
+    #: Query parameters of a read (``include=webhookSecret``).
+    read_params: ClassVar[Mapping[str, str]] = {}
     #: The key that wraps one object in Omni's answers (``{"connection": {...}}``), if any.
     envelope: ClassVar[str | None] = None
     #: How Omni changes the object: ``PUT`` takes the whole object, ``PATCH`` what changed.
@@ -438,16 +442,20 @@ class ResourceSpec:
     @property
     def id_form(self) -> str:
         """How the Pulumi id is spelled: ``<connection_id>/<id>`` for an object under a parent."""
-        return "/".join([*(f"<{p.name}>" for p in self.parents()), f"<{self.id_name}>"])
+        return "/".join(f"<{name}>" for name in self._id_names())
+
+    def _id_names(self) -> list[str]:
+        own = [self.id_name] if self.id_api else []
+        return [p.name for p in self.parents()] + own
 
     def id_of(self, args: Mapping[str, Any], record: Mapping[str, Any]) -> str:
         """The Pulumi id of a new object: its parents' ids, then Omni's id of it."""
-        own = dig(record, self.id_api)
-        return "/".join([*(str(args[p.name]) for p in self.parents()), str(own)])
+        own = [str(dig(record, self.id_api))] if self.id_api else []
+        return "/".join([*(str(args[p.name]) for p in self.parents()), *own])
 
     def id_parts(self, id_: str) -> dict[str, str]:
         """The parents' ids and the object's own id (``id``) in a Pulumi id."""
-        names = [p.name for p in self.parents()] + [ID]
+        names = [p.name for p in self.parents()] + ([ID] if self.id_api else [])
         parts = str(id_).split("/")
         if len(parts) != len(names) or not all(parts):
             raise OmniConfigError(f"{self.type_name} id {id_!r} is not of the form {self.id_form}")
@@ -467,7 +475,9 @@ class ResourceSpec:
 
         address = self.address(id_, state or {})
         parts = {k: quote_segment(v) for k, v in self.id_parts(address).items()}
-        template = self.item_path_template or f"{self.path}/{{{ID}}}"
+        template = self.item_path_template or (
+            f"{self.path}/{{{ID}}}" if self.id_api else self.path
+        )
         return template.format(**parts)
 
     # -- bodies and answers ----------------------------------------------------------------------
@@ -507,7 +517,7 @@ class ResourceSpec:
         """
         observed: dict[str, Any] = {}
         for f in self.fields():
-            if not f.readable or f.arg.in_path:
+            if not f.readable:
                 continue
             found = dig(record, f.read_path)
             if found is not _MISSING:
@@ -529,12 +539,24 @@ class ResourceSpec:
         """The object as Omni holds it, or ``None`` when it is gone."""
         if self.reads_from_listing:
             record = self.listed(client, self.address(id_, state))
-            return None if record is None else self.observe(record, state)
-        try:
-            answer = client.get(self.item_path(id_, state))
-        except OmniNotFound:
+        else:
+            try:
+                answer = client.get(self.item_path(id_, state), params=self.read_params or None)
+            except OmniNotFound:
+                return None
+            record = self.unwrap(answer)
+        if record is None:
             return None
-        return self.observe(self.unwrap(answer), state)
+        # The parents are in the id even where Omni's record does not name them.
+        return self._with_parents(id_, state, self.observe(record, state))
+
+    def _with_parents(
+        self, id_: str, state: Mapping[str, Any], observed: dict[str, Any]
+    ) -> dict[str, Any]:
+        parts = self.id_parts(self.address(id_, state))
+        for parent in self.parents():
+            observed.setdefault(parent.name, parts[parent.name])
+        return observed
 
     def listed(self, client: OmniClient, id_: str) -> dict[str, Any] | None:
         """The record of ``id_`` in the listing of its parent, or ``None`` when it is not there.
@@ -551,6 +573,8 @@ class ResourceSpec:
             try:
                 return list(self.list_records(client, parents))
             except OmniNotFound:
+                if not parents:
+                    raise  # the instance has no such list
                 return []  # the parent itself is gone
 
         assert self.listing is not None, f"{self.type_name} reads from a listing it lacks"
@@ -568,9 +592,13 @@ class ResourceSpec:
     ) -> dict[str, Any]:
         """Write the arguments in ``changed``; return what Omni computed.
 
-        A ``PUT`` carries the whole object (Omni replaces it), a ``PATCH`` only what changed.
+        A ``PUT`` carries every updatable argument (Omni replaces what it takes), a ``PATCH`` only
+        what changed.
         """
-        names = changed if self.update_method == "PATCH" else None
+        if self.update_method == "PATCH":
+            names = changed
+        else:
+            names = {f.name for f in self.fields() if f.arg.updatable}
         path = self.item_path(id_, olds)
         answer = client.request(self.update_method, path, json=self.body(news, names))
         return self.observe(self.unwrap(answer), news)
@@ -589,7 +617,8 @@ class ResourceSpec:
         """
         if self.natural_key and self._addressed_by_key():
             # Omni addresses the object by its natural key (a label's name): read it directly.
-            id_ = self.id_of(args, {self.id_api: args[self.natural_key[0]]})
+            record = {self.id_api: args[self.natural_key[0]]} if self.id_api else {}
+            id_ = self.id_of(args, record)
             return id_ if self.read(client, id_, {}) is not None else None
         if not self.natural_key or self.listing is None:
             raise NotImplementedError

@@ -12,15 +12,13 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-from omni_pulumi.client import OmniClient, quote_segment
+from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniApiError
-from omni_pulumi.listcache import LISTS
 from omni_pulumi.resources._rollback import finish_or_undo
 from omni_pulumi.resources._types import Uuid
-from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
-PATH = "/api/v1/connection-environments"
 #: Answers of an instance that does not serve the list at all.
 _NO_LIST = (404, 405)
 
@@ -29,6 +27,7 @@ class ConnectionEnvironmentArgs(OmniArgs):
     base_connection_id: Annotated[
         Uuid,
         Arg(
+            ref="Connection",
             hint="pass the base Connection's `id` (a uuid)",
             doc="The base connection. A change replaces the environment.",
         ),
@@ -36,6 +35,11 @@ class ConnectionEnvironmentArgs(OmniArgs):
     environment_connection_id: Annotated[
         Uuid,
         Arg(
+            ref="Connection",
+            # Omni's create takes a list of environment connections; each gets its own record.
+            api="environmentConnectionIds",
+            read_api="connectionId",
+            to_api=lambda connection_id: [connection_id],
             hint="pass the environment Connection's `id` (a uuid)",
             doc="The connection that serves as the environment: same dialect as the base, not "
             "the base itself. A change replaces the environment.",
@@ -52,18 +56,6 @@ class ConnectionEnvironmentArgs(OmniArgs):
             "place.",
         ),
     ] = []
-
-
-def _path(id_: str) -> str:
-    return f"{PATH}/{quote_segment(id_)}"
-
-
-def _observed(record: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "base_connection_id": record["baseConnectionId"],
-        "environment_connection_id": record["connectionId"],
-        "user_attribute_values": sorted(record.get("userAttributeValues") or []),
-    }
 
 
 class _OncePerProcess:
@@ -120,35 +112,36 @@ class ConnectionEnvironmentSpec(ResourceSpec, register=True):
         if "user_attribute_values" not in unknown and values and len(set(values)) != len(values):
             yield "user_attribute_values", "lists a value twice; list each value once"
 
+    path = "/api/v1/connection-environments"
+    listing = Listing(path, records="connectionEnvironments")
+    reads_from_listing = True
+
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        env = args["environment_connection_id"]
-        made = client.post(
-            PATH,
-            json={
-                "baseConnectionId": args["base_connection_id"],
-                "environmentConnectionIds": [env],
-            },
+        # One POST makes the record; its values need a second call (undone if Omni refuses them).
+        answer = client.post(
+            self.path, json=self.body(args, ("base_connection_id", "environment_connection_id"))
         )
-        records = (made or {}).get("connectionEnvironments") or []
+        env = args["environment_connection_id"]
+        records = (answer or {}).get("connectionEnvironments") or []
         record = next((r for r in records if r.get("connectionId") == env), None)
         if record is None:
             raise OmniApiError(
-                201, "POST", PATH, f"the answer holds no environment for connection {env}"
+                201, "POST", self.path, f"the answer holds no environment for connection {env}"
             )
         id_ = record["id"]
-        observed = _observed(record)
+        observed = self.observe(record)
         if args["user_attribute_values"]:
             finish_or_undo(
                 f"the new connection environment {id_}",
-                lambda: self._put_values(client, id_, args["user_attribute_values"]),
-                lambda: client.delete(_path(id_)),
+                lambda: self.update(client, id_, observed, args, {"user_attribute_values"}),
+                lambda: self.delete(client, id_, args),
             )
             observed["user_attribute_values"] = sorted(args["user_attribute_values"])
         return id_, observed
 
     def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
         try:
-            records = self._list(client)
+            return super().read(client, id_, state)
         except OmniApiError as exc:
             if exc.status not in _NO_LIST:
                 raise
@@ -159,49 +152,20 @@ class ConnectionEnvironmentSpec(ResourceSpec, register=True):
                     "create it)"
                 )
                 raise exc.with_hint(hint) from None
-            _warn_no_list(NO_LIST_WARNING.format(path=PATH, status=exc.status))
-            return {name: state.get(name) for name in ConnectionEnvironmentArgs.model_fields}
-        record = next((r for r in records if r.get("id") == id_), None)
-        return _observed(record) if record else None
-
-    def update(
-        self,
-        client: OmniClient,
-        id_: str,
-        olds: Mapping[str, Any],
-        news: dict[str, Any],
-        changed: set[str],
-    ) -> dict[str, Any]:
-        self._put_values(client, id_, news["user_attribute_values"])
-        return {}
-
-    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        client.delete(_path(id_))
+            _warn_no_list(NO_LIST_WARNING.format(path=self.path, status=exc.status))
+            return {f.name: state.get(f.name) for f in self.fields()}
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
+        # The pair (base, environment) names the record; the base alone is the replacement's key.
         try:
-            records = self._list(client)
+            for record in self.list_records(client, {}):
+                seen = self.observe(record)
+                if all(
+                    seen[k] == args[k] for k in ("base_connection_id", "environment_connection_id")
+                ):
+                    return record["id"]
         except OmniApiError as exc:
-            if exc.status in _NO_LIST:
-                return (
-                    None  # cannot look; Omni refuses a duplicate pair, so a retry cannot duplicate
-                )
-            raise
-        for record in records:
-            if (
-                record.get("baseConnectionId") == args["base_connection_id"]
-                and record.get("connectionId") == args["environment_connection_id"]
-            ):
-                return record["id"]
+            if exc.status not in _NO_LIST:
+                raise
+            # Cannot look; Omni refuses a duplicate pair, so a retry cannot duplicate.
         return None
-
-    def _list(self, client: OmniClient) -> list[dict[str, Any]]:
-        def fetch() -> list[dict[str, Any]]:
-            return (client.get(PATH) or {}).get("connectionEnvironments") or []
-
-        # One list serves every environment read of the same burst (a refresh lists once).
-        return LISTS.records(client, self.type_name, PATH, None, fetch)
-
-    @staticmethod
-    def _put_values(client: OmniClient, id_: str, values: list[str]) -> None:
-        client.put(_path(id_), json={"userAttributeValues": list(values)})

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from omni_pulumi.client import OmniClient, quote_segment
-from omni_pulumi.errors import OmniConflict, OmniNotFound
+from omni_pulumi.client import OmniClient
+from omni_pulumi.errors import OmniConflict
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
@@ -26,14 +26,12 @@ GitProvider = Literal[
 ]
 
 
-def _path(model_id: str) -> str:
-    return f"/api/v1/models/{quote_segment(model_id)}/git"
-
-
 class GitConfigArgs(OmniArgs):
     model_id: Annotated[
         Uuid,
         Arg(
+            in_path=True,
+            ref="Model",
             hint="pass a Model's `id` (a uuid)",
             doc="The model whose git configuration this is (usually a SHARED model). Changing it "
             "replaces the configuration.",
@@ -244,27 +242,24 @@ class GitConfigSpec(ResourceSpec, register=True):
         ):
             yield "deploy_key_passphrase", "needs the deploy_private_key it unlocks"
 
+    path = "/api/v1/models/{model_id}/git"
+    id_api = None  # one per model: the model's id is its id
+    read_params = {"include": "webhookSecret"}
+    update_method = "PATCH"
+
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         model_id = args["model_id"]
         try:
-            made = client.post(_path(model_id), json=_body(self, args, set(_BODY_NAMES)))
+            id_, observed = super().create(client, args)
         except OmniConflict as exc:
             hint = (
                 f"Model {model_id} already has a git configuration: manage it with "
                 f"adopt_id={model_id!r} or opts=pulumi.ResourceOptions(import_={model_id!r})"
             )
             raise exc.with_hint(hint) from None
-        observed = _observed(model_id, made or {}, args)
         if "webhook_secret" not in observed:
-            observed.update(self.read(client, model_id, args) or {})
-        return model_id, observed
-
-    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
-        try:
-            body = client.get(_path(id_), params={"include": "webhookSecret"})
-        except OmniNotFound:
-            return None
-        return _observed(id_, body or {}, state)
+            observed.update(self.read(client, id_, args) or {})
+        return id_, observed
 
     def update(
         self,
@@ -274,39 +269,28 @@ class GitConfigSpec(ResourceSpec, register=True):
         news: dict[str, Any],
         changed: set[str],
     ) -> dict[str, Any]:
-        changed = {
-            name
-            for name in _BODY_NAMES
-            if news.get(name) is not None and news.get(name) != olds.get(name)
-        }
         # A credential goes with what it belongs to: the token with a switch to token auth, the
         # passphrase with the key it unlocks (and the key with a new passphrase).
+        changed = {name for name in changed if news.get(name) is not None}
         if "auth_method" in changed:
             changed.add("token")
         if changed & {"deploy_private_key", "deploy_key_passphrase"}:
             changed |= {"deploy_private_key", "deploy_key_passphrase"}
-        body = _body(self, news, changed)
-        if not body:
+        if not self.body(news, changed):
             return {}
-        return _observed(id_, client.patch(_path(id_), json=body) or {}, news)
+        return super().update(client, id_, olds, news, changed)
 
-    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        client.delete(_path(id_))
-
-    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        return args["model_id"] if self.read(client, args["model_id"], args) else None
-
-
-#: Arguments that are written to Omni (all but the model, which is in the path).
-_BODY_NAMES = tuple(n for n in GitConfigArgs.model_fields if n != "model_id")
-
-
-def _body(spec: ResourceSpec, args: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
-    return {
-        spec.field(name).api_name: args[name]
-        for name in _BODY_NAMES
-        if name in names and args.get(name) is not None
-    }
+    def observe(
+        self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        observed = super().observe(record, state)
+        # Omni answers with both spellings of the URL, or either one.
+        url = record.get("cloneUrl") or record.get("sshUrl")
+        observed["clone_url"] = observed["ssh_url"] = url
+        given = (state or {}).get("model_path")
+        if _same_model_path(given, observed.get("model_path")):
+            observed["model_path"] = given
+        return observed
 
 
 def _same_model_path(given: str | None, read: str | None) -> bool:
@@ -318,28 +302,3 @@ def _same_model_path(given: str | None, read: str | None) -> bool:
         return path.strip("/") if path.startswith("/") else f"omni/{path}".strip("/")
 
     return given == read or canonical(given) in (read.strip("/"), canonical(read))
-
-
-def _observed(model_id: str, body: Mapping[str, Any], state: Mapping[str, Any]) -> dict[str, Any]:
-    """A git configuration as Omni answers it; the credentials are never in it."""
-    model_path = body.get("modelPath")
-    if _same_model_path(state.get("model_path"), model_path):
-        model_path = state["model_path"]
-    observed = {
-        "model_id": model_id,
-        "clone_url": body.get("cloneUrl") or body.get("sshUrl"),
-        "ssh_url": body.get("sshUrl") or body.get("cloneUrl"),
-        "auth_method": body.get("authMethod"),
-        "base_branch": body.get("baseBranch"),
-        "branch_per_pull_request": body.get("branchPerPullRequest"),
-        "git_follower": body.get("gitFollower"),
-        "git_service_provider": body.get("gitServiceProvider"),
-        "model_path": model_path,
-        "require_pull_request": body.get("requirePullRequest"),
-        "web_url": body.get("webUrl"),
-        "public_key": body.get("publicKey"),
-        "webhook_url": body.get("webhookUrl"),
-    }
-    if body.get("webhookSecret") is not None:
-        observed["webhook_secret"] = body["webhookSecret"]
-    return observed

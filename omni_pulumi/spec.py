@@ -47,6 +47,7 @@ class Arg:
     ``to_api`` / ``from_api``: converters where Omni's shape differs from the argument's.
     ``ref``: the resource kind whose id the argument holds (export writes a reference to it).
     ``in_path``: the id of the parent the object lives under; part of the URL, never of a body.
+    ``in_body``: ``False`` for a setting written through a call of its own (a schedule's pause).
     ``send_null``: an unset value is sent as ``null`` (it clears what Omni holds).
     ``hint``: the fix a user should read when the value is refused at preview.
     """
@@ -63,6 +64,7 @@ class Arg:
     from_api: Callable[[Any], Any] | None = None
     ref: str | None = None
     in_path: bool = False
+    in_body: bool = True
     send_null: bool = False
     hint: str = ""
     doc: str = ""
@@ -110,9 +112,14 @@ def dig(body: Any, path: str) -> Any:
     """The value at a dotted ``path`` of a JSON object, or :data:`_MISSING` when it is absent."""
     node = body
     for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
+        if isinstance(node, list) and part.isdigit():
+            if int(part) >= len(node):
+                return _MISSING
+            node = node[int(part)]
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
             return _MISSING
-        node = node[part]
     return node
 
 
@@ -163,7 +170,7 @@ class ArgField:
     @property
     def sent(self) -> bool:
         """Whether the argument is part of the bodies Omni receives."""
-        return not (self.arg.local or self.arg.in_path)
+        return self.arg.in_body and not (self.arg.local or self.arg.in_path)
 
     @property
     def readable(self) -> bool:

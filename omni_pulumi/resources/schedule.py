@@ -19,10 +19,10 @@ from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import warn
-from omni_pulumi.errors import OmniBadRequest, OmniError, OmniNotFound
+from omni_pulumi.errors import OmniBadRequest, OmniError
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.resources._types import Uuid
-from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec, camel
+from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec, camel
 
 PATH = "/api/v1/schedules"
 
@@ -57,8 +57,17 @@ FORMAT_ONLY: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Where Omni's read holds the destination's settings.
+_DESTINATION = "destinations.0.metadata."
+
+
 def _opt(doc: str, **kw: Any) -> Arg:
     return Arg(updatable=True, doc=doc, **kw)
+
+
+def _option(doc: str, api: str) -> Arg:
+    """A format option: top-level in the create body, in ``metadata`` in Omni's read."""
+    return _opt(doc, computed=True, read_api=f"metadata.{api}")
 
 
 class ScheduleArgs(OmniArgs):
@@ -66,6 +75,7 @@ class ScheduleArgs(OmniArgs):
         str,
         Field(min_length=1),
         Arg(
+            read_api="entityId",
             hint="pass the dashboard's identifier (in its URL after /dashboards/)",
             doc="The dashboard delivered. Changing it replaces the schedule.",
         ),
@@ -83,6 +93,7 @@ class ScheduleArgs(OmniArgs):
         Format,
         _opt(
             "`link_only`, `pdf`, `png`, `csv`, `xlsx` or `json`.",
+            read_api="destinations.0.format",
             hint="use link_only, pdf, png, csv, xlsx or json",
         ),
     ]
@@ -101,6 +112,8 @@ class ScheduleArgs(OmniArgs):
             "email: the addresses; slack: one channel id (`channel`) or Slack user ids (`users`). "
             "Compared as a set.",
             unordered=True,
+            read_api=_DESTINATION + "recipients",
+            from_api=lambda value: _recipients(value),
         ),
     ] = None
     webhook_url: Annotated[
@@ -110,28 +123,47 @@ class ScheduleArgs(OmniArgs):
             "webhook: the URL Omni posts to. Kept as a Pulumi secret: such URLs often carry a "
             "token (Slack incoming webhooks).",
             secret=True,
+            read_api=_DESTINATION + "webhookUrl",
             hint="use the http(s) URL Omni should post to",
         ),
     ] = None
     slack_recipient_type: Annotated[
         Literal["channel", "users"] | None,
-        _opt("slack: `channel` or `users` (direct messages).", hint="use 'channel' or 'users'"),
+        _opt(
+            "slack: `channel` or `users` (direct messages).",
+            read_api=_DESTINATION + "slackRecipientType",
+            # Omni's list answer spells it "Channel"/"Users"; the create body takes lowercase.
+            from_api=lambda value: str(value).lower() if value else value,
+            hint="use 'channel' or 'users'",
+        ),
     ] = None
     bucket_name: Annotated[
         str | None,
         Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
-        _opt("s3: the bucket (3 to 63 lowercase characters).", hint="use the bucket's name"),
+        _opt(
+            "s3: the bucket (3 to 63 lowercase characters).",
+            read_api=_DESTINATION + "bucketName",
+            hint="use the bucket's name",
+        ),
     ] = None
     key_prefix: Annotated[
-        str | None, _opt("s3: the key prefix (folder) written to.", computed=True)
+        str | None,
+        _opt(
+            "s3: the key prefix (folder) written to.",
+            computed=True,
+            read_api=_DESTINATION + "keyPrefix",
+        ),
     ] = None
-    region: Annotated[str | None, _opt("s3: the bucket's AWS region.")] = None
+    region: Annotated[
+        str | None, _opt("s3: the bucket's AWS region.", read_api=_DESTINATION + "region")
+    ] = None
     role_arn: Annotated[
         str | None,
         Field(pattern=r"^arn:aws[\w-]*:iam::\d{12}:role/.+"),
         _opt(
             "s3: the IAM role Omni assumes to write (trusting the `s3_deliverer_role_arn` output "
             "with the `s3_external_id` output as sts:ExternalId).",
+            read_api=_DESTINATION + "roleArn",
             hint="use an IAM role ARN such as arn:aws:iam::123456789012:role/omni-delivery",
         ),
     ] = None
@@ -164,37 +196,49 @@ class ScheduleArgs(OmniArgs):
         ),
     ] = None
     enable_formatting: Annotated[
-        bool | None, _opt("Apply the dashboard's formatting.", computed=True)
+        bool | None, _option("Apply the dashboard's formatting.", "enableFormatting")
     ] = None
     fan_out: Annotated[
         bool | None,
         _opt("email: send each recipient a personalized delivery.", computed=True),
     ] = None
     hide_hidden_fields: Annotated[
-        bool | None, _opt("csv/xlsx: leave hidden fields out.", computed=True)
+        bool | None, _option("csv/xlsx: leave hidden fields out.", "hideHiddenFields")
     ] = None
-    hide_title: Annotated[bool | None, _opt("pdf/png: hide the title.", computed=True)] = None
+    hide_title: Annotated[bool | None, _option("pdf/png: hide the title.", "hideTitle")] = None
     kill_jobs_on_failure: Annotated[
         bool | None, _opt("Stop the whole delivery if any query fails.", computed=True)
     ] = None
     show_content_link: Annotated[
-        bool | None, _opt("Include a link to the dashboard.", computed=True)
+        bool | None, _option("Include a link to the dashboard.", "showContentLink")
     ] = None
-    show_filters: Annotated[bool | None, _opt("Show the applied filters.", computed=True)] = None
+    show_filters: Annotated[bool | None, _option("Show the applied filters.", "showFilters")] = None
     timezone_override: Annotated[
         str | None,
         _opt(
             "The IANA timezone the queries run in (distinct from `timezone`, which says when the "
-            "schedule fires). Unset: no override."
+            "schedule fires). Unset: no override.",
+            read_api="metadata.timezoneOverride",
+            send_null=True,  # a null override clears one set earlier
         ),
     ] = None
-    paused: Annotated[bool, _opt("Pause the schedule (written with pause/resume).")] = False
+    paused: Annotated[
+        bool,
+        _opt(
+            "Pause the schedule (written with pause/resume).",
+            in_body=False,
+            read_api="disabledAt",
+            from_api=lambda disabled_at: disabled_at is not None,
+        ),
+    ] = False
     user_id: Annotated[
         Uuid | None,
         _opt(
             "The owner's membership id (org API keys). Unset: the key's user. A change transfers "
             "ownership.",
             computed=True,
+            in_body=False,  # a query parameter of the create, then transfer-ownership
+            read_api="ownerId",
             hint="pass a user's membership id (a uuid)",
         ),
     ] = None
@@ -278,35 +322,27 @@ class ScheduleSpec(ResourceSpec, register=True):
                         ),
                     )
 
+    path = "/api/v1/schedules"
+    listing = Listing(path, style="pages")
+
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         params = {"userId": args["user_id"]} if args.get("user_id") else None
         # testNow stays false: true would deliver the schedule now and return no id.
-        made = client.post(PATH, params=params, json={**_body(args), "testNow": False}) or {}
-        id_ = made.get("id")
+        made = client.post(self.path, params=params, json={**self.body(args), "testNow": False})
+        id_ = (made or {}).get("id")
         if not id_:
             raise OmniError(
                 f"Schedule {args['name']!r}: Omni answered the create without an id "
-                f"({made.get('message') or 'no message'})"
+                f"({(made or {}).get('message') or 'no message'})"
             )
         if args.get("paused"):
             self._set_paused(client, id_, True)
+        # The create answers with the id only (and an S3 schedule's trust settings, which only
+        # it returns): the rest is read back.
         observed = self.read(client, id_, args) or {}
         observed["s3_deliverer_role_arn"] = made.get("delivererRoleArn")
         observed["s3_external_id"] = made.get("externalId")
         return id_, observed
-
-    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
-        try:
-            body = client.get(_schedule_path(id_))
-        except OmniNotFound:
-            return None
-        if body.get("systemDisabledAt"):
-            warn(
-                f"Schedule {body.get('name')!r} ({id_}) was disabled by Omni "
-                f"({body.get('systemDisabledReason') or 'no reason given'}); fix the dashboard "
-                "or the owner's access, then re-enable it in Omni"
-            )
-        return _observed(body, state)
 
     def update(
         self,
@@ -316,21 +352,18 @@ class ScheduleSpec(ResourceSpec, register=True):
         news: dict[str, Any],
         changed: set[str],
     ) -> dict[str, Any]:
-        if any(self._changed(name, olds, news) for name in _PUT_NAMES):
-            client.put(_schedule_path(id_), json=_put_body(news))
-        if self._changed("user_id", olds, news):
-            client.put(
-                f"{_schedule_path(id_)}/transfer-ownership", json={"userId": news["user_id"]}
-            )
-        if bool(news.get("paused")) != bool(olds.get("paused")):
+        # Three doors: the settings with one whole PUT, the owner and the pause with their own.
+        path = self.item_path(id_)
+        if changed & _PUT_NAMES:
+            client.put(path, json=self._put_body(news))
+        if "user_id" in changed:
+            client.put(f"{path}/transfer-ownership", json={"userId": news["user_id"]})
+        if "paused" in changed:
             self._set_paused(client, id_, bool(news.get("paused")))
         return self.read(client, id_, news) or {}
 
-    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        client.delete(_schedule_path(id_))
-
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        for record in client.paginate_pages(PATH, {"identifier": args["identifier"]}):
+        for record in client.paginate_pages(self.path, {"identifier": args["identifier"]}):
             if record.get("name") == args["name"] and record.get("identifier") in (
                 None,
                 args["identifier"],
@@ -338,20 +371,86 @@ class ScheduleSpec(ResourceSpec, register=True):
                 return record["id"]
         return None
 
-    # -- helpers ---------------------------------------------------------------------------------
+    # -- Omni's shapes ----------------------------------------------------------------------------
 
-    def _changed(self, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-        return self.field(name).differs(news.get(name), olds.get(name))
+    def body(self, args: Mapping[str, Any], names: Iterable[str] | None = None) -> dict[str, Any]:
+        body = super().body(args, names)
+        recipients = body.get("recipients")
+        if recipients is not None:
+            # Email recipients are objects; a Slack channel is one id, not a list.
+            if args["destination_type"] == "email":
+                body["recipients"] = [{"email": address} for address in recipients]
+            elif args.get("slack_recipient_type") == "channel":
+                body["recipients"] = recipients[0] if recipients else None
+        return body
+
+    def _put_body(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The update's body: Omni merges a PUT into what it holds, so what the program's word
+        removes must be said, not left out (left out, Omni keeps its value)."""
+        body = self.body(args)
+        body.setdefault("filterConfig", {})  # no filters: Omni takes no null here
+        for option, formats in FORMAT_ONLY.items():
+            if args["format"] not in formats:
+                # Omni's value (a pdf's hideTitle=true) would make the new format's PUT a 400.
+                body[camel(option)] = False
+        return body
+
+    def observe(
+        self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Omni's answer in argument names; a setting the answer leaves out is kept from state.
+
+        The destination's settings are those of its type: another destination's read as unset,
+        an optional one missing as unset, a required one missing (a Slack destination's
+        recipients, kept elsewhere by Omni) is not returned.
+        """
+        if record.get("systemDisabledAt"):
+            warn(
+                f"Schedule {record.get('name')!r} ({record.get('id')}) was disabled by Omni "
+                f"({record.get('systemDisabledReason') or 'no reason given'}); fix the dashboard "
+                "or the owner's access, then re-enable it in Omni"
+            )
+        observed = super().observe(record, state)
+        meta = dig_destination(record)
+        kind = meta.get("type")
+        if kind in REQUIRED:
+            observed["destination_type"] = kind
+            for name in DESTINATION_ARGS:
+                if name == "fan_out":
+                    continue  # the schedule's own fanOut says it
+                if name not in REQUIRED[kind] + OPTIONAL.get(kind, ()) or (
+                    name in OPTIONAL.get(kind, ()) and name not in observed
+                ):
+                    observed[name] = None
+        else:
+            for name in (*DESTINATION_ARGS, "destination_type"):
+                if name != "fan_out":
+                    observed.pop(name, None)
+        effective, mine = record.get("filterConfig"), (state or {}).get("filter_config")
+        observed.pop("filter_config", None)
+        if isinstance(effective, Mapping) and isinstance(mine, Mapping):
+            # Omni answers with the dashboard's defaults merged under the schedule's own filters:
+            # the program's keys are what it manages, and a key Omni dropped shows as drift.
+            observed["filter_config"] = {k: effective[k] for k in mine if k in effective}
+        return observed
 
     @staticmethod
     def _set_paused(client: OmniClient, id_: str, paused: bool) -> None:
         action = "pause" if paused else "resume"
         try:
-            client.put(f"{_schedule_path(id_)}/{action}")
+            client.put(f"/api/v1/schedules/{quote_segment(id_)}/{action}")
         except OmniBadRequest as exc:
             # "already paused/resumed": the goal is reached.
             if "already" not in (exc.detail or "").lower():
                 raise
+
+
+def dig_destination(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The first destination's metadata (its type and settings), or an empty mapping."""
+    destinations = record.get("destinations") or []
+    first = destinations[0] if destinations and isinstance(destinations[0], Mapping) else {}
+    meta = first.get("metadata")
+    return meta if isinstance(meta, Mapping) else {}
 
 
 def _destination_rules(args: Mapping[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
@@ -387,149 +486,8 @@ def _destination_rules(args: Mapping[str, Any], unknown: set[str]) -> Iterable[t
         yield "recipients", "a Slack channel delivery takes exactly one channel id"
 
 
-def _schedule_path(id_: str) -> str:
-    return f"{PATH}/{quote_segment(id_)}"
-
-
-def _body(args: Mapping[str, Any]) -> dict[str, Any]:
-    """The whole schedule in Omni's create/update shape."""
-    kind = args["destination_type"]
-    recipients: Any = args.get("recipients")
-    if recipients is not None:
-        if kind == "email":
-            recipients = [{"email": address} for address in recipients]
-        elif kind == "slack" and args.get("slack_recipient_type") == "channel":
-            recipients = recipients[0] if recipients else None
-    body = {
-        "identifier": args["identifier"],
-        "name": args["name"],
-        "schedule": args["schedule"],
-        "timezone": args["timezone"],
-        "format": args["format"],
-        "destinationType": kind,
-        "recipients": recipients,
-        "webhookUrl": args.get("webhook_url"),
-        "slackRecipientType": args.get("slack_recipient_type"),
-        "bucketName": args.get("bucket_name"),
-        "keyPrefix": args.get("key_prefix"),
-        "region": args.get("region"),
-        "roleArn": args.get("role_arn"),
-        "filterConfig": args.get("filter_config"),
-        "conditionType": args.get("condition_type"),
-        "conditionQueryMapKey": args.get("condition_query_map_key"),
-        "enableFormatting": args.get("enable_formatting"),
-        "fanOut": args.get("fan_out"),
-        "hideHiddenFields": args.get("hide_hidden_fields"),
-        "hideTitle": args.get("hide_title"),
-        "killJobsOnFailure": args.get("kill_jobs_on_failure"),
-        "showContentLink": args.get("show_content_link"),
-        "showFilters": args.get("show_filters"),
-    }
-    body = {k: v for k, v in body.items() if v is not None}
-    # Sent even when null: a null override clears one set earlier.
-    body["timezoneOverride"] = args.get("timezone_override")
-    return body
-
-
-def _put_body(args: Mapping[str, Any]) -> dict[str, Any]:
-    """The update's body: Omni merges a PUT into what it holds, so what the program's word
-    removes must be said, not left out (left out, Omni keeps its value)."""
-    body = _body(args)
-    body.setdefault("filterConfig", {})  # no filters: Omni takes no null here
-    for option, formats in FORMAT_ONLY.items():
-        if args["format"] not in formats:
-            # Omni's value (a pdf's hideTitle=true) would make the new format's PUT a 400.
-            body[camel(option)] = False
-    return body
-
-
 #: Arguments written by the PUT (the dashboard is fixed; pause and owner have their own calls).
-_PUT_NAMES = tuple(
-    n for n in ScheduleArgs.model_fields if n not in ("identifier", "paused", "user_id")
-)
-
-
-#: Arguments read from the top of Omni's answer, by their JSON name there.
-_TOP_LEVEL = {
-    "identifier": "entityId",
-    "name": "name",
-    "schedule": "schedule",
-    "timezone": "timezone",
-    "condition_type": "conditionType",
-    "condition_query_map_key": "conditionQueryMapKey",
-    "fan_out": "fanOut",
-    "kill_jobs_on_failure": "killJobsOnFailure",
-    "user_id": "ownerId",
-}
-#: Read fields whose null is meaningful (a standard schedule has no condition).
-_NULLABLE = ("condition_type", "condition_query_map_key")
-#: Format options, read from the schedule's ``metadata`` under the create body's names.
-FORMAT_OPTIONS = (
-    "enable_formatting",
-    "hide_hidden_fields",
-    "hide_title",
-    "show_content_link",
-    "show_filters",
-)
-
-
-def _observed(body: Mapping[str, Any], state: Mapping[str, Any]) -> dict[str, Any]:
-    """Omni's answer in argument names, each value as the create body would carry it.
-
-    An argument is left out only when the answer does not carry it, so that the engine keeps the
-    stack's value; everything the answer carries replaces it, drift included.
-    """
-    observed: dict[str, Any] = {
-        arg: body.get(api)
-        for arg, api in _TOP_LEVEL.items()
-        if body.get(api) is not None or arg in _NULLABLE
-    }
-    observed["paused"] = body.get("disabledAt") is not None
-    destinations = body.get("destinations") or []
-    first = destinations[0] if destinations and isinstance(destinations[0], Mapping) else {}
-    if first.get("format"):
-        observed["format"] = first["format"]
-    meta = first.get("metadata")
-    if isinstance(meta, Mapping) and meta.get("type") in REQUIRED:
-        observed.update(_destination(meta))
-    options = body.get("metadata")
-    if isinstance(options, Mapping):
-        observed.update(
-            {name: options[camel(name)] for name in FORMAT_OPTIONS if camel(name) in options}
-        )
-        if "timezoneOverride" in options:
-            observed["timezone_override"] = options["timezoneOverride"]
-    effective, mine = body.get("filterConfig"), state.get("filter_config")
-    if isinstance(effective, Mapping) and isinstance(mine, Mapping):
-        # Omni answers with the dashboard's defaults merged under the schedule's own filters:
-        # the program's keys are what it manages, and a key Omni dropped shows as drift.
-        observed["filter_config"] = {k: effective[k] for k in mine if k in effective}
-    return observed
-
-
-def _destination(meta: Mapping[str, Any]) -> dict[str, Any]:
-    """The destination's settings from ``destinations[0].metadata`` (its type and fields).
-
-    A field of another destination cannot be set, so it reads as unset. Of this destination's
-    fields, an optional one missing from the metadata is unset, and a required one missing is not
-    returned (Omni keeps a Slack destination's recipients elsewhere), so it is kept from state.
-    """
-    kind = meta["type"]
-    observed: dict[str, Any] = {"destination_type": kind}
-    for name in DESTINATION_ARGS:
-        if name == "fan_out":
-            continue  # the schedule's own fanOut says it
-        api = camel(name)
-        if name not in REQUIRED[kind] + OPTIONAL.get(kind, ()):
-            observed[name] = None
-        elif api in meta:
-            observed[name] = _recipients(meta[api]) if name == "recipients" else meta[api]
-        elif name in OPTIONAL.get(kind, ()):
-            observed[name] = None
-    if observed.get("slack_recipient_type"):
-        # Omni's list answer spells it "Channel"/"Users"; the create body takes lowercase.
-        observed["slack_recipient_type"] = str(observed["slack_recipient_type"]).lower()
-    return observed
+_PUT_NAMES = {n for n in ScheduleArgs.model_fields if n not in ("identifier", "paused", "user_id")}
 
 
 def _recipients(value: Any) -> list[str] | None:

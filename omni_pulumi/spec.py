@@ -48,6 +48,7 @@ class Arg:
     ``ref``: the resource kind whose id the argument holds (export writes a reference to it).
     ``in_path``: the id of the parent the object lives under; part of the URL, never of a body.
     ``in_body``: ``False`` for a setting written through a call of its own (a schedule's pause).
+    ``exported``: ``False`` for a deprecated spelling export leaves out.
     ``send_null``: an unset value is sent as ``null`` (it clears what Omni holds).
     ``hint``: the fix a user should read when the value is refused at preview.
     """
@@ -65,6 +66,7 @@ class Arg:
     ref: str | None = None
     in_path: bool = False
     in_body: bool = True
+    exported: bool = True
     send_null: bool = False
     hint: str = ""
     doc: str = ""
@@ -209,26 +211,25 @@ class ArgField:
             value = _model_from_api(model, value)
         return self.normalized(value)
 
+    def secret_parts(self) -> list[str]:
+        """The fields of a nested argument model that are secret (a dbt variable's ``value``)."""
+        model = _nested_model(self.annotation)
+        if model is None:
+            return []
+        return [n for n, info in model.model_fields.items() if arg_of(info).secret]
+
     def secret_values(self, value: Any) -> list[str]:
         """The strings of ``value`` that must never reach a message.
 
-        A nested model marks its own secret parts (a dbt variable's ``value``); otherwise every
-        string in a secret argument is secret.
+        A nested model marks its own secret parts; otherwise every string in a secret argument is
+        secret.
         """
         if value is None:
             return []
-        model = _nested_model(self.annotation)
-        if model is not None:
-            marked = [n for n, info in model.model_fields.items() if arg_of(info).secret]
-            if marked:
-                items = value if isinstance(value, list) else [value]
-                return [
-                    str(item[n])
-                    for item in items
-                    if isinstance(item, Mapping)
-                    for n in marked
-                    if item.get(n)
-                ]
+        parts = self.secret_parts()
+        if parts:
+            items = value if isinstance(value, list) else [value]
+            return [str(i[n]) for i in items if isinstance(i, Mapping) for n in parts if i.get(n)]
         if not self.arg.secret:
             return []
         return [text for text in _strings(value) if text]
@@ -346,8 +347,14 @@ class ResourceSpec:
     #: Omni has no GET for one object: a read finds it in the :attr:`listing`, one list answer
     #: serving every read of the kind in a burst (:mod:`omni_pulumi.listcache`).
     reads_from_listing: ClassVar[bool] = False
-    #: The argument export names a variable after (the ``ref`` argument's label goes before it).
+    #: The argument that names an object for people (summaries, variable names).
     title: ClassVar[str | None] = "name"
+    #: What export names a variable after: arguments in braces, a reference spelled as the
+    #: referenced object's own label (``"{connection_id} dbt {name}"``).
+    export_label: ClassVar[str] = "{name}"
+    #: Secret arguments Omni never returns that export offers as optional config lookups (Omni
+    #: keeps its value while the program leaves them unset).
+    export_optional_secrets: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, register: bool = False, **kwargs: Any) -> None:
         """``class LabelSpec(ResourceSpec, register=True)`` makes ``omni.Label``: the registry is
@@ -656,6 +663,14 @@ class ResourceSpec:
             return client.paginate_scim(path, params)
         answer = client.get(path, params=params or None) or {}
         return iter((answer.get(listing.records) if listing.records else answer) or [])
+
+    def unexportable(self, record: Mapping[str, Any]) -> str | None:
+        """Why a listed object is not part of an instance's setup (export leaves it out)."""
+        return None
+
+    def unlisted(self, client: Any) -> Iterator[tuple[str, str, str]]:
+        """Objects the listing cannot reach, as (id, label, why), for export's summary."""
+        return iter(())
 
     def id_for_adoption(self, client: OmniClient, adopt_id: str) -> str:
         """The Pulumi id of an adopted object, given the id a user wrote (usually the same)."""

@@ -14,8 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pydantic import ValidationError
-
 from omni_pulumi.export.kinds import KINDS, Candidate, Kind, Unexpressible
 from omni_pulumi.export.reader import ReadOnlyClient
 from omni_pulumi.export.values import Lookup, Ref
@@ -104,7 +102,7 @@ def collect(
                 continue
             label = kind.label(outcome, lambda k, i: labels.get((k, i)))
             found.append(Found(kind, listed.id, outcome, label, dict(observed)))
-        found.sort(key=lambda f: kind.order(f.observed))
+        found = _after_their_own_kind(kind, found)
         for each in found:
             labels[(kind.name, _referenced_id(kind, each))] = each.label
         result.found.extend(found)
@@ -127,9 +125,21 @@ def _arguments(
         for name, f in fields.items()
         if name in observed and observed[name] is not None and not f.arg.write_only
     }
-    if kind.finish is not None:
-        kind.finish(args, listed, reader)
+    for name in spec.export_optional_secrets:
+        # Omni never says which credential an object uses; an optional lookup lets a user hand
+        # it to Pulumi without guessing (unset, Omni's stays as it is).
+        args[name] = Lookup(
+            name,
+            secret=True,
+            required=False,
+            why="optional: Omni keeps the current one; set it to manage it (the first up writes it)",
+        )
     for name, arg_field in fields.items():
+        if not arg_field.arg.exported:
+            args.pop(name, None)
+            continue
+        if isinstance(args.get(name), list):
+            args[name] = [_secret_parts(arg_field, item) for item in args[name]]
         if arg_field.arg.secret and isinstance(args.get(name), str):
             # Omni returns it (a webhook URL with its token), but a program must not hold a secret
             # in plain text: it becomes a secret config lookup like the values Omni never returns.
@@ -157,7 +167,7 @@ def _arguments(
             return "; ".join(f"{name}: {reason}" for name, reason in problems)
         for name, reason in new:
             args[name] = _lookup_for(fields[name], reason)
-    for name, target in kind.refs.items():
+    for name, target in spec.refs().items():
         if isinstance(args.get(name), str):
             args[name] = Ref(target, args[name])
     return {
@@ -196,20 +206,36 @@ def _known(value: Any) -> bool:
 
 def _problems(kind: Kind, args: Mapping[str, Any]) -> list[tuple[str, str]]:
     """What ``pulumi preview`` would refuse in these arguments, lookups counting as unknown."""
-    spec = kind.spec
     unknown = {name for name, value in args.items() if not _known(value)}
-    known = {name: value for name, value in args.items() if name not in unknown}
-    try:
-        values = spec.args_model.model_validate(known).model_dump()
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_url=False, include_input=False):
-            name = str(error["loc"][0]) if error["loc"] else ""
-            if name in unknown:
-                continue
-            problems.append((name, "is required" if error["type"] == "missing" else error["msg"]))
-        if problems:
-            return problems
-        values = dict(known)
-    values.update({name: args[name] for name in unknown})
-    return list(spec().check_rules(values, unknown))
+    return kind.spec().validate(args, unknown)[1]
+
+
+def _secret_parts(field: ArgField, item: Any) -> Any:
+    """An item of a list of settings whose secret part Omni did not return (a secret dbt
+    variable's value) with that part as a secret config lookup."""
+    if not isinstance(item, dict):
+        return item
+    missing = [name for name in field.secret_parts() if item.get(name) is None and name in item]
+    if not missing:
+        return item
+    words = str(item.get("name") or field.name)
+    return {
+        **item,
+        **{
+            name: Lookup(words, secret=True, why=f"the secret {field.name} item {words}")
+            for name in missing
+        },
+    }
+
+
+def _after_their_own_kind(kind: Kind, found: list[Found]) -> list[Found]:
+    """Objects after those of the same kind they reference (a parent folder, a base model)."""
+    own = [name for name, target in kind.refs.items() if target == kind.name]
+    by_id = {f.id: f for f in found}
+
+    def depth(each: Found, seen: frozenset[str] = frozenset()) -> int:
+        parents = [each.observed.get(name) for name in own]
+        known = [by_id[p] for p in parents if p in by_id and p not in seen]
+        return 1 + max((depth(p, seen | {each.id}) for p in known), default=-1)
+
+    return sorted(found, key=depth)

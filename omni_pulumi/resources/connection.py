@@ -19,7 +19,7 @@ from pydantic import AfterValidator, Field
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniApiError, OmniNotFound
 from omni_pulumi.resources._rollback import finish_or_undo
-from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 PATH = "/api/v1/connections"
 
@@ -383,6 +383,8 @@ class ConnectionSpec(ResourceSpec, register=True):
     """An Omni database connection. ``password``, ``private_key`` and ``oauth_client_secret`` are stored as Pulumi secrets."""
 
     type_name = "Connection"
+    listing = Listing("/api/v1/connections", records="connections")
+    export_optional_secrets = ("password",)
     args_model = ConnectionArgs
     id_doc = "the connection's uuid"
     notes = """\

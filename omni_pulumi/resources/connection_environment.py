@@ -84,6 +84,8 @@ class ConnectionEnvironmentSpec(ResourceSpec, register=True):
     """One environment connection of a base connection."""
 
     type_name = "ConnectionEnvironment"
+    title = None
+    export_label = "{environment_connection_id} environment"
     args_model = ConnectionEnvironmentArgs
     id_doc = "the connection environment record's uuid"
     # User attribute values are unique per base connection, so a replacement under the same base

@@ -97,6 +97,7 @@ class DbtEnvironmentSpec(ResourceSpec, register=True):
     """A dbt environment of an Omni connection. ``variables`` is stored as a Pulumi secret."""
 
     type_name = "DbtEnvironment"
+    export_label = "{connection_id} dbt {name}"
     args_model = DbtEnvironmentArgs
     id_doc = "`<connection_id>/<environment_id>`"
     outputs = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -11,7 +11,7 @@ from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniBadRequest, OmniNotFound
 from omni_pulumi.listcache import LISTS
 from omni_pulumi.resources._types import Uuid
-from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
 
 PATH = "/api/v1/folders"
 
@@ -26,6 +26,7 @@ class FolderArgs(OmniArgs):
         Uuid | None,
         Arg(
             api="parentFolderId",
+            ref="Folder",
             hint="pass another Folder's `id` (a uuid)",
             doc="The parent folder's id; unset for a root folder. Folders nest at most 7 levels.",
         ),
@@ -62,6 +63,26 @@ class FolderSpec(ResourceSpec, register=True):
     """An Omni folder."""
 
     type_name = "Folder"
+    listing = Listing(PATH, style="cursor", params={"scope": "organization"})
+
+    def unlisted(self, client: Any) -> Iterator[tuple[str, str, str]]:
+        # Restricted folders are listed per owner only, and adoption reads a folder without
+        # knowing its owner, so they cannot be adopted: export names them in its summary.
+        for user in client.paginate_scim("/api/scim/v2/Users"):
+            params = {"scope": "restricted", "ownerId": user["id"]}
+            try:
+                folders = list(client.paginate_cursor(PATH, params))
+            except OmniNotFound:
+                continue
+            for folder in folders:
+                owner = user.get("userName") or user["id"]
+                yield (
+                    folder["id"],
+                    f"restricted folder {folder.get('path')!r} of {owner}",
+                    "restricted (personal) folders are listed per owner only, so adoption "
+                    "cannot read them; manage them in Omni",
+                )
+
     args_model = FolderArgs
     id_doc = "the folder's uuid"
     outputs = {

@@ -53,6 +53,7 @@ class GitConfigArgs(OmniArgs):
         Arg(
             updatable=True,
             computed=True,
+            exported=False,
             doc="Deprecated by Omni in favour of `clone_url`; accepted for older programs.",
         ),
     ] = None
@@ -197,6 +198,8 @@ class GitConfigSpec(ResourceSpec, register=True):
     """A model's git configuration. Its Pulumi id and"""
 
     type_name = "GitConfig"
+    title = None
+    export_label = "{model_id} git"
     args_model = GitConfigArgs
     id_doc = "the model's uuid (a model has at most one git configuration)"
     natural_key = ("model_id",)

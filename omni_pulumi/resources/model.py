@@ -20,9 +20,14 @@ from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniBadRequest, OmniError
 from omni_pulumi.resources._jobs import FAILED, JobWait, job_status, wait_for_job
 from omni_pulumi.resources._types import Uuid
-from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 PATH = "/api/v1/models"
+#: Model kinds that are working copies or query scratch space, with why export leaves them out.
+_TRANSIENT_MODELS = {
+    "BRANCH": "a branch is a working copy of a model in Omni's IDE; merge or delete it in Omni",
+    "QUERY": "a query model belongs to one workbook and is made by Omni for it",
+}
 
 ModelKind = Literal["SCHEMA", "SHARED", "SHARED_EXTENSION", "BRANCH", "QUERY"]
 #: Kinds that are built on another model and so need ``base_model_id``.
@@ -43,7 +48,11 @@ class AccessGrant(OmniArgs):
 class ModelArgs(OmniArgs):
     connection_id: Annotated[
         Uuid,
-        Arg(hint="pass a Connection's `id` (a uuid)", doc="The connection the model is built on."),
+        Arg(
+            ref="Connection",
+            hint="pass a Connection's `id` (a uuid)",
+            doc="The connection the model is built on.",
+        ),
     ]
     model_kind: Annotated[
         ModelKind,
@@ -61,12 +70,14 @@ class ModelArgs(OmniArgs):
             updatable=True,
             computed=True,
             api="modelName",
+            read_api="name",
             doc="The model's name. A rename is written in place (PATCH). Unset: the name Omni gives.",
         ),
     ] = None
     base_model_id: Annotated[
         Uuid | None,
         Arg(
+            ref="Model",
             hint="pass another Model's `id` (a uuid)",
             doc="The model this one is based on; required for SHARED_EXTENSION, BRANCH and QUERY "
             "(a workbook model for QUERY).",
@@ -140,6 +151,14 @@ class ModelSpec(ResourceSpec, register=True):
     """An Omni model. Destroy leaves it in Omni (no delete in Omni's API);"""
 
     type_name = "Model"
+    title = "model_name"
+    export_label = "{model_name}"
+    listing = Listing(PATH, style="cursor")
+
+    def unexportable(self, record: Mapping[str, Any]) -> str | None:
+        # Working copies and query scratch space are Omni's, not part of an instance's setup.
+        return _TRANSIENT_MODELS.get(record.get("modelKind"))
+
     args_model = ModelArgs
     id_doc = "the model's uuid"
     notes = _NOTES

@@ -15,7 +15,7 @@ from omni_pulumi.errors import OmniNotFound
 from omni_pulumi.resources._composite_id import join_id, split_id
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.resources._types import Uuid
-from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
 
 ID_FORM = "<connection_id>/<schedule_id>"
 
@@ -24,6 +24,8 @@ class SchemaRefreshScheduleArgs(OmniArgs):
     connection_id: Annotated[
         Uuid,
         Arg(
+            in_path=True,
+            ref="Connection",
             hint="pass a Connection's `id` (a uuid)",
             doc="The connection whose schema is refreshed. A change replaces the schedule.",
         ),
@@ -84,6 +86,12 @@ class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
     """A schema refresh schedule of an Omni connection."""
 
     type_name = "SchemaRefreshSchedule"
+    title = None
+    export_label = "{connection_id} schema refresh"
+    path = "/api/v1/connections/{connection_id}/schedules"
+    listing = Listing(path, records="schedules")
+    id_api = "scheduleId"
+    id_name = "schedule_id"
     args_model = SchemaRefreshScheduleArgs
     id_doc = f"`{ID_FORM}`"
     outputs = {

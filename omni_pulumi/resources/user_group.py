@@ -10,7 +10,7 @@ from pydantic import Field
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniNotFound
 from omni_pulumi.resources._types import Uuid
-from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 PATH = "/api/scim/v2/Groups"
 
@@ -42,6 +42,9 @@ class UserGroupSpec(ResourceSpec, register=True):
     """An Omni user group (SCIM)."""
 
     type_name = "UserGroup"
+    title = "display_name"
+    export_label = "{display_name}"
+    listing = Listing(PATH, style="scim", params={"excludedAttributes": "members"})
     args_model = UserGroupArgs
     id_doc = "the group's SCIM id (such as `mEhXj6ZI`)"
     natural_key = ("display_name",)

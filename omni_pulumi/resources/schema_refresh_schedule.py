@@ -7,17 +7,13 @@ the request arrives; check validates both so ``pulumi preview`` names the mistak
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Annotated, Any
 
-from omni_pulumi.client import OmniClient, quote_segment
-from omni_pulumi.errors import OmniNotFound
-from omni_pulumi.resources._composite_id import join_id, split_id
+from omni_pulumi.client import OmniClient
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
-
-ID_FORM = "<connection_id>/<schedule_id>"
 
 
 class SchemaRefreshScheduleArgs(OmniArgs):
@@ -57,31 +53,6 @@ class SchemaRefreshScheduleArgs(OmniArgs):
     ] = False
 
 
-def _path(connection_id: str, schedule_id: str | None = None) -> str:
-    path = f"/api/v1/connections/{quote_segment(connection_id)}/schedules"
-    return f"{path}/{quote_segment(schedule_id)}" if schedule_id else path
-
-
-def _body(args: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "schedule": args["schedule"],
-        "timezone": args["timezone"],
-        "hardRefresh": bool(args.get("hard_refresh")),
-    }
-
-
-def _observed(record: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "connection_id": record["connectionId"],
-        "schedule": record["schedule"],
-        "timezone": record["timezone"],
-        "hard_refresh": bool(record.get("hardRefresh", False)),
-        "schedule_id": record["scheduleId"],
-        "description": record.get("description"),
-        "disabled_at": record.get("disabledAt"),
-    }
-
-
 class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
     """A schema refresh schedule of an Omni connection."""
 
@@ -93,9 +64,9 @@ class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
     id_api = "scheduleId"
     id_name = "schedule_id"
     args_model = SchemaRefreshScheduleArgs
-    id_doc = f"`{ID_FORM}`"
+    id_doc = "`<connection_id>/<schedule_id>`"
     outputs = {
-        "schedule_id": Output("Omni's id of the schedule (a uuid)."),
+        "schedule_id": Output("Omni's id of the schedule (a uuid).", api="scheduleId"),
         "description": Output("Omni's human-readable description of the schedule."),
         "disabled_at": Output(
             "When Omni disabled the schedule (ISO 8601), or null while it is active."
@@ -119,41 +90,15 @@ class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
             if reason:
                 yield "timezone", reason
 
-    def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        made = client.post(_path(args["connection_id"]), json=_body(args))
-        return join_id(args["connection_id"], made["scheduleId"]), _observed(made)
-
-    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
-        connection_id, schedule_id = split_id(id_, self.type_name, ID_FORM)
-        try:
-            return _observed(client.get(_path(connection_id, schedule_id)))
-        except OmniNotFound:
-            return None
-
-    def update(
-        self,
-        client: OmniClient,
-        id_: str,
-        olds: Mapping[str, Any],
-        news: dict[str, Any],
-        changed: set[str],
-    ) -> dict[str, Any]:
-        connection_id, schedule_id = split_id(id_, self.type_name, ID_FORM)
-        return _observed(client.put(_path(connection_id, schedule_id), json=_body(news)))
-
-    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        connection_id, schedule_id = split_id(id_, self.type_name, ID_FORM)
-        client.delete(_path(connection_id, schedule_id))
-
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        listing = client.get(_path(args["connection_id"])) or {}
-        wanted = _body(args)
+        # Schedules have no name: the newest with the same settings is the one the lost
+        # create made.
+        wanted = self.body(args)
         same = [
             record
-            for record in listing.get("schedules") or []
+            for record in self.list_records(client, {"connection_id": args["connection_id"]})
             if {key: record.get(key) for key in wanted} == wanted
         ]
         if not same:
             return None
-        newest = max(same, key=lambda record: record.get("createdAt") or "")
-        return join_id(args["connection_id"], newest["scheduleId"])
+        return self.id_of(args, max(same, key=lambda record: record.get("createdAt") or ""))

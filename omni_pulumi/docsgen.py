@@ -1,7 +1,7 @@
 """Write the files made from the resources' own descriptions: reference pages and public classes.
 
 Each page's tables (arguments, outputs, what updates in place and what replaces) come from the spec,
-so the docs cannot drift from what the engine does. ``omni-pulumi docs --check`` (and a unit test)
+so the docs cannot drift from what the engine does. ``omni-pulumi generate --check`` (and a unit test)
 fails when a committed page is out of date.
 """
 

@@ -383,7 +383,8 @@ class ConnectionSpec(ResourceSpec, register=True):
     """An Omni database connection. ``password``, ``private_key`` and ``oauth_client_secret`` are stored as Pulumi secrets."""
 
     type_name = "Connection"
-    listing = Listing("/api/v1/connections", records="connections")
+    path = PATH
+    listing = Listing(PATH, records="connections")
     export_optional_secrets = ("password",)
     args_model = ConnectionArgs
     id_doc = "the connection's uuid"

@@ -63,6 +63,7 @@ class FolderSpec(ResourceSpec, register=True):
     """An Omni folder."""
 
     type_name = "Folder"
+    path = PATH
     listing = Listing(PATH, style="cursor", params={"scope": "organization"})
 
     def unlisted(self, client: Any) -> Iterator[tuple[str, str, str]]:

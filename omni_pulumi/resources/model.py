@@ -153,6 +153,7 @@ class ModelSpec(ResourceSpec, register=True):
     type_name = "Model"
     title = "model_name"
     export_label = "{model_name}"
+    path = PATH
     listing = Listing(PATH, style="cursor")
 
     def unexportable(self, record: Mapping[str, Any]) -> str | None:

@@ -44,6 +44,7 @@ class UserGroupSpec(ResourceSpec, register=True):
     type_name = "UserGroup"
     title = "display_name"
     export_label = "{display_name}"
+    path = PATH
     listing = Listing(PATH, style="scim", params={"excludedAttributes": "members"})
     args_model = UserGroupArgs
     id_doc = "the group's SCIM id (such as `mEhXj6ZI`)"

@@ -1,21 +1,24 @@
-"""The reference pages are generated from the specs: a stale page fails here."""
+"""The reference pages and the public classes are generated from the specs: a stale file fails here
+(`omni-pulumi generate --check` is the same check on the command line)."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
+import omni_pulumi
 from omni_pulumi import docsgen
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "resources"
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_every_reference_page_matches_its_resource_description():
+def test_every_generated_file_matches_the_resource_descriptions():
     stale = [
-        name
-        for name, text in docsgen.pages().items()
-        if not (DOCS / name).exists() or (DOCS / name).read_text() != text
+        str(path)
+        for path, text in docsgen.generated().items()
+        if not (ROOT / path).exists() or (ROOT / path).read_text() != text
     ]
-    assert not stale, f"run `omni-pulumi docs` to rewrite: {stale}"
+    assert not stale, f"run `omni-pulumi generate` to rewrite: {stale}"
 
 
 def test_a_page_says_which_changes_replace_and_which_update():
@@ -25,3 +28,13 @@ def test_a_page_says_which_changes_replace_and_which_update():
     assert "| `name` | str | yes | — |  | update in place |" in text
     assert "| `parent_folder_id` | str |  | unset |  | **replace** |" in text
     assert "the folder's uuid" in text
+
+
+def test_a_public_class_takes_exactly_the_spec_s_arguments():
+    from omni_pulumi.resources import ScheduleSpec
+
+    parameters = list(inspect.signature(omni_pulumi.Schedule.__init__).parameters)
+    expected = [f.name for f in ScheduleSpec.fields()]
+    assert sorted(parameters[2:-2]) == sorted(expected)
+    assert parameters[-2:] == ["adopt_id", "opts"]
+    assert omni_pulumi.Schedule.__annotations__["paused"] == "pulumi.Output[bool]"

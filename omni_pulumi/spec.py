@@ -180,7 +180,11 @@ class ArgField:
         return not (self.arg.write_only or self.arg.local)
 
     def normalized(self, value: Any) -> Any:
-        """The form check stores: unordered lists sorted, so request bodies are stable."""
+        """The form check stores: nested settings in their checked form (state written by an
+        older version may predate it), unordered lists sorted, so request bodies are stable."""
+        model = _nested_model(self.annotation)
+        if model is not None:
+            value = _checked_form(model, value)
         if self.arg.unordered and isinstance(value, list):
             return sorted(value, key=repr)
         return value
@@ -233,6 +237,17 @@ class ArgField:
         if not self.arg.secret:
             return []
         return [text for text in _strings(value) if text]
+
+
+def _checked_form(model: type[OmniArgs], value: Any) -> Any:
+    if isinstance(value, list):
+        return [_checked_form(model, item) for item in value]
+    if not isinstance(value, Mapping):
+        return value
+    try:
+        return model.model_validate(value).model_dump()
+    except ValidationError:
+        return value
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -559,8 +574,8 @@ class ResourceSpec:
             except OmniNotFound:
                 return None
             record = self.unwrap(answer)
-        if record is None:
-            return None
+        if record is None or record.get("deletedAt"):
+            return None  # in Omni's trash counts as gone
         # The parents are in the id even where Omni's record does not name them.
         return self._with_parents(id_, state, self.observe(record, state))
 

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
-from omni_pulumi.client import OmniClient, quote_segment
-from omni_pulumi.errors import OmniApiError, OmniNotFound
+from omni_pulumi.client import OmniClient
+from omni_pulumi.errors import OmniApiError
 from omni_pulumi.resources._rollback import finish_or_undo
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
@@ -49,6 +49,8 @@ BaseRole = Literal[
 _READ_DIALECTS = {"sqlserver": "mssql"}
 #: Arguments Omni takes as one comma-separated string; the program passes lists.
 _CSV_ARGS = ("include_schemas", "include_other_catalogs")
+#: Set with a second call after create (the create body does not take it).
+_AFTER_CREATE = "environment_user_attribute"
 SNOWFLAKE_SUFFIX = ".snowflakecomputing.com"
 
 
@@ -62,24 +64,31 @@ class EnvironmentUserAttribute(OmniArgs):
 
 
 def _replace(doc: str, **kw: Any) -> Arg:
-    """A setting Omni fixes at create: a change replaces the connection."""
-    return Arg(doc=f"{doc} A change replaces the connection.", **kw)
+    """A setting Omni fixes at create and never returns: a change replaces the connection."""
+    return Arg(doc=f"{doc} A change replaces the connection.", write_only=True, **kw)
+
+
+def _csv(values: list[str]) -> str:
+    """Omni takes some lists as one comma-separated string."""
+    return ",".join(values)
 
 
 class ConnectionArgs(OmniArgs):
     dialect: Annotated[
         Dialect,
-        _replace(
-            "The database dialect.",
+        Arg(
+            doc="The database dialect. A change replaces the connection.",
+            # Read answers name some dialects differently from create (`sqlserver`).
+            from_api=lambda dialect: _READ_DIALECTS.get(dialect, dialect),
             hint="use one of Omni's dialects, e.g. 'snowflake', 'bigquery', 'postgres'",
         ),
     ]
     name: Annotated[
         str,
         Field(min_length=1),
-        _replace(
-            "A descriptive name. Omni's API cannot rename a connection, so a new name (here or in "
-            "Omni's UI) means a new connection."
+        Arg(
+            doc="A descriptive name. Omni's API cannot rename a connection, so a new name (here or "
+            "in Omni's UI) means a new connection. A change replaces the connection."
         ),
     ]
     password: Annotated[
@@ -134,6 +143,7 @@ class ConnectionArgs(OmniArgs):
             "that picks an environment and its values that select this (base) connection "
             "(`default_values` compared as a set). Set after create, updated in place; unset "
             "removes it.",
+            send_null=True,  # null removes the setting
         ),
     ] = None
     host: Annotated[
@@ -182,11 +192,13 @@ class ConnectionArgs(OmniArgs):
     ] = None
     include_schemas: Annotated[
         list[str] | None,
-        _replace("Schemas to include; unset includes all."),
+        _replace("Schemas to include; unset includes all.", to_api=_csv),
     ] = None
     include_other_catalogs: Annotated[
         list[str] | None,
-        _replace("Other catalogs or databases to include (multi-catalog dialects only)."),
+        _replace(
+            "Other catalogs or databases to include (multi-catalog dialects only).", to_api=_csv
+        ),
     ] = None
     offloaded_schemas: Annotated[
         list[str] | None,
@@ -302,55 +314,6 @@ class ConnectionArgs(OmniArgs):
             "the federated identity is used directly)."
         ),
     ] = None
-
-
-#: Arguments that are not fields of the create body.
-_NOT_CREATED = ("environment_user_attribute",)
-
-
-def _create_body(args: Mapping[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    for field in ConnectionSpec.fields():
-        value = args.get(field.name)
-        if value is None or field.name in _NOT_CREATED:
-            continue
-        body[field.api_name] = ",".join(value) if field.name in _CSV_ARGS else value
-    return body
-
-
-def _attribute_body(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    return {"attributeName": value["attribute_name"], "defaultValues": value["default_values"]}
-
-
-def _sorted_attribute(state: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The recorded attribute with its values sorted as check sorts them (older state did not)."""
-    attribute = state.get("environment_user_attribute")
-    if not isinstance(attribute, Mapping):
-        return attribute
-    return {**attribute, "default_values": sorted(attribute.get("default_values") or [])}
-
-
-def _observed(connection: Mapping[str, Any]) -> dict[str, Any]:
-    """What Omni returns of a connection, in argument names; everything else stays as in state."""
-    attribute = connection.get("userAttributeNameForConnectionEnvironments")
-    dialect = connection.get("dialect")
-    return {
-        "name": connection["name"],
-        "dialect": _READ_DIALECTS.get(dialect, dialect),
-        "database": connection.get("database"),
-        "base_role": connection.get("baseRole"),
-        "default_schema": connection.get("defaultSchema"),
-        "environment_user_attribute": {
-            "attribute_name": attribute,
-            "default_values": sorted(
-                connection.get("userAttributeValuesForDefaultEnvironment") or []
-            ),
-        }
-        if attribute
-        else None,
-    }
 
 
 def _snowflake_account(host: str) -> str:
@@ -473,17 +436,17 @@ class ConnectionSpec(ResourceSpec, register=True):
         if dialect == "mssql" and missing("default_schema"):
             yield "default_schema", "is required for mssql connections; set default_schema='dbo'"
 
+    envelope = "connection"
+    update_method = "PATCH"
+
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        made = client.post(PATH, json=_create_body(args))
-        id_ = made["data"]
-        attribute = args.get("environment_user_attribute")
-        if attribute is not None:
+        created = [f.name for f in self.fields() if f.name != _AFTER_CREATE]
+        id_ = client.post(self.path, json=self.body(args, created))["data"]
+        if args.get(_AFTER_CREATE) is not None:
             finish_or_undo(
                 f"the new connection {id_}",
-                lambda: client.patch(
-                    _path(id_), json={"environmentUserAttribute": _attribute_body(attribute)}
-                ),
-                lambda: client.delete(_path(id_)),
+                lambda: super(ConnectionSpec, self).update(client, id_, {}, args, {_AFTER_CREATE}),
+                lambda: self.delete(client, id_, args),
             )
         try:
             observed = self.read(client, id_, args) or {}
@@ -491,15 +454,19 @@ class ConnectionSpec(ResourceSpec, register=True):
             observed = {}  # only Omni's defaults are missing; the next refresh reads them
         return id_, self._computed(observed)
 
-    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
-        try:
-            answer = client.get(_path(id_))
-        except OmniNotFound:
-            return None
-        connection = (answer or {}).get("connection") or {}
-        if not connection or connection.get("deletedAt"):
-            return None  # archived (in the trash) counts as gone
-        return _observed(connection)
+    def observe(
+        self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        observed = super().observe(record, state)
+        attribute = record.get("userAttributeNameForConnectionEnvironments")
+        if attribute or "userAttributeNameForConnectionEnvironments" in record:
+            values = record.get("userAttributeValuesForDefaultEnvironment") or []
+            observed[_AFTER_CREATE] = (
+                {"attribute_name": attribute, "default_values": sorted(values)}
+                if attribute
+                else None
+            )
+        return observed
 
     def update(
         self,
@@ -509,30 +476,23 @@ class ConnectionSpec(ResourceSpec, register=True):
         news: dict[str, Any],
         changed: set[str],
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {}
-        if news.get("base_role") is not None and news["base_role"] != olds.get("base_role"):
-            body["baseRole"] = news["base_role"]
-        attribute = news.get("environment_user_attribute")
-        if self.field("environment_user_attribute").differs(attribute, _sorted_attribute(olds)):
-            body["environmentUserAttribute"] = _attribute_body(attribute)
-        for name in ("password", "private_key"):
-            if news.get(name) is not None and news[name] != olds.get(name):
-                body[self.field(name).api_name] = news[name]
-        if body:
-            client.patch(_path(id_), json=body)
+        # Only the four settings Omni's PATCH takes change in place; it answers with no settings.
+        wanted = {name for name in changed if news.get(name) is not None or name == _AFTER_CREATE}
+        if wanted:
+            super().update(client, id_, olds, news, wanted)
         return self._computed(olds)
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        client.delete(_path(id_))  # archives; 410 "already archived" is a not-found to the engine
+        super().delete(client, id_, state)  # archives; 410 "already archived" counts as gone
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        answer = client.get(PATH, params={"name": args["name"]}) or {}
+        answer = client.get(self.path, params={"name": args["name"]}) or {}
         for connection in answer.get("connections") or []:
-            seen = _observed(connection)
+            seen = self.observe(connection)
             if (
                 seen["name"] == args["name"]
                 and seen["dialect"] == args["dialect"]
-                and (args.get("database") is None or seen["database"] == args["database"])
+                and (args.get("database") is None or seen.get("database") == args["database"])
                 and not connection.get("deletedAt")
             ):
                 return connection["id"]
@@ -542,7 +502,3 @@ class ConnectionSpec(ResourceSpec, register=True):
     def _computed(observed: Mapping[str, Any]) -> dict[str, Any]:
         """The values Omni fills in where the program left them unset."""
         return {name: observed.get(name) for name in ("base_role", "database", "default_schema")}
-
-
-def _path(id_: str) -> str:
-    return f"{PATH}/{quote_segment(id_)}"

@@ -11,7 +11,7 @@ from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources.connection import ConnectionSpec
 from tests.support import gate
 from tests.support.spec import MISSING, SPEC_PATH, spec_available
-from tests.unit.conftest import configured
+from tests.unit.conftest import checked
 
 BASE_URL = "https://acme.omniapp.co"
 ID = "550e8400-e29b-41d4-a716-446655440000"
@@ -30,9 +30,7 @@ SERVICE_ACCOUNT = json.dumps(
 UPDATABLE = {"base_role", "environment_user_attribute", "password", "private_key"}
 
 
-@pytest.fixture
-def provider():
-    return configured(ConnectionSpec())
+SPEC = ConnectionSpec
 
 
 def connection(**over):
@@ -55,12 +53,6 @@ def connection(**over):
             **over,
         }
     }
-
-
-def checked(provider, **args):
-    result = provider.check({}, args)
-    assert not result.failures, [f.reason for f in result.failures]
-    return result.inputs
 
 
 POSTGRES = {

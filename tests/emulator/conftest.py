@@ -17,7 +17,7 @@ from omni_pulumi.emulator import Emulator
 from omni_pulumi.emulator.pytest_fixtures import omni_emulator  # noqa: F401 (the public fixture)
 from tests.support import gate
 
-from . import contract
+from . import contract, messages
 
 
 class Api:
@@ -64,6 +64,15 @@ def emu() -> Iterator[Emulator]:
         gate.TALLY.spec_off_reason = contract.MISSING
     with Emulator(record=True) as emulator:
         yield emulator
+    unsourced = [
+        f"{exchange.method} {exchange.path} -> {exchange.status}: {part!r}"
+        for exchange in emulator.exchanges
+        if exchange.status >= 400
+        for part in messages.unexplained(str((exchange.response_json or {}).get("detail", "")))
+    ]
+    assert not unsourced, (
+        "emulator messages with no source in tests/emulator/messages.py:\n" + "\n".join(unsourced)
+    )
     if checked:
         found = [p for exchange in emulator.exchanges for p in contract.problems(exchange)]
         gate.TALLY.spec_checked_exchanges += len(emulator.exchanges)

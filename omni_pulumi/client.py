@@ -359,7 +359,9 @@ class OmniClient(pagination.Paginating):
                 # Every thread (and process) using this key pauses, not only the one refused,
                 # and the key is paced from now on; other keys take the retry if they are freer.
                 self._keys.refused(slot, delay)
-            if status != 429 or len(self._keys.slots) == 1:
+            if status != 429 or len(self._keys.slots) == 1 or slot.limiter is None:
+                # (With several limited keys the refused key's hold is enough: the retry waits
+                # only if no other key is free sooner.)
                 self._pause(delay, method, shown, str(status))
             waited += charged
 

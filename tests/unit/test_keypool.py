@@ -102,3 +102,12 @@ def test_an_error_message_never_shows_any_of_the_keys():
         with pytest.raises(Exception) as caught:
             client.get("/api/v1/labels")
     assert a not in str(caught.value) and b not in str(caught.value)
+
+
+def test_unlimited_keys_still_back_off_after_a_429():
+    clock = FakeClock()
+    answers = iter([(429, {"Retry-After": "7"}, ""), (200, {}, "[]")])
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.GET, f"{BASE}/api/v1/labels", callback=lambda r: next(answers))
+        OmniClient(BASE, keys(2), requests_per_minute=0, clock=clock).get("/api/v1/labels")
+    assert clock.sleeps == [7.0]

@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from floor import floor_seconds  # noqa: E402
 
 import omni_pulumi as omni  # noqa: E402
+from omni_pulumi.budget import CACHE_DIR_ENV  # noqa: E402
 from omni_pulumi.emulator import Emulator  # noqa: E402
 from omni_pulumi.testing.harness import HarnessStack  # noqa: E402
 
@@ -192,7 +193,13 @@ def run_size(size: int, time_scale: float, workdir: Path) -> SizeResult:
     ) as emu:
         dashboards = [emu.seed_dashboard(f"Revenue {b}") for b in range(blocks)]
         variant = {"description": "Reviewed by the data team"}
-        env = {**os.environ, "OMNI_BENCH_TIME_SCALE": str(time_scale)}
+        env = {
+            **os.environ,
+            "OMNI_BENCH_TIME_SCALE": str(time_scale),
+            "OMNI_BENCH_EPOCH": repr(time.time()),
+            # the hosts' rate budget in the run's own directory, not the user's cache
+            CACHE_DIR_ENV: str(workdir / f"cache-{size}"),
+        }
         stack = HarnessStack(
             make_program(blocks, dashboards, variant),
             config={"omni:baseUrl": emu.base_url},

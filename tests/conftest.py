@@ -11,8 +11,17 @@ from collections.abc import Iterator
 
 import pytest
 
+from omni_pulumi.budget import CACHE_DIR_ENV
 from omni_pulumi.listcache import LISTS
 from tests.support import gate
+
+
+@pytest.fixture(autouse=True)
+def _own_request_budget(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Each test has its own rate-limit budget files (and provider hosts it starts inherit them):
+    fake clocks all start at the same wall time, so a shared file would carry one test's spending
+    into the next, and no test may write to the user's cache."""
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path_factory.mktemp("omni-cache")))
 
 
 @pytest.fixture(autouse=True)

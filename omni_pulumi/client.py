@@ -17,7 +17,7 @@ import json as jsonlib
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
 
@@ -39,7 +39,7 @@ from omni_pulumi.errors import (
     OmniServerError,
     OmniTransportError,
 )
-from omni_pulumi.ratelimit import limiter_for
+from omni_pulumi.keypool import KeyPool
 from omni_pulumi.retry import (
     IDEMPOTENT_METHODS,
     RETRYABLE_STATUSES,
@@ -212,27 +212,17 @@ def omni_detail(response: requests.Response) -> str:
     return _shorten(text)
 
 
-class _BearerAuth(requests.auth.AuthBase):
-    """Bearer auth as a requests auth object, so a ``~/.netrc`` entry can never replace the key."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
-
-    def __repr__(self) -> str:
-        return "_BearerAuth(***)"
-
-
 class OmniClient(pagination.Paginating):
-    """A thread-safe client of one Omni instance with one API key."""
+    """A thread-safe client of one Omni instance with one API key, or several of one organization.
+
+    ``api_key`` is a key or a sequence of keys; with several, each request goes out with the key
+    whose rate-limit window frees first (:mod:`omni_pulumi.keypool`).
+    """
 
     def __init__(
         self,
         base_url: str,
-        api_key: str,
+        api_key: str | Sequence[str],
         *,
         requests_per_minute: float = 60,
         timeout: float = 30.0,
@@ -242,16 +232,16 @@ class OmniClient(pagination.Paginating):
         clock: Clock | None = None,
         uniform: Callable[[float, float], float] | None = None,
     ) -> None:
-        if not api_key:
+        keys = [api_key] if isinstance(api_key, str) else list(api_key)
+        if not keys or not all(isinstance(k, str) and k for k in keys):
             raise OmniConfigError("Omni API key is empty")
         self.base_url = normalize_base_url(base_url)
-        self._auth = _BearerAuth(api_key)
-        self._api_key = api_key
+        self._api_keys = frozenset(keys)
         self._clock = clock or SYSTEM_CLOCK
         self._timeout = (min(connect_timeout, timeout), timeout)
         self._max_retry_wait = max_retry_wait
         self._uniform = uniform or default_uniform()
-        self._limiter = limiter_for(self.base_url, api_key, requests_per_minute, self._clock)
+        self._keys = KeyPool(self.base_url, keys, requests_per_minute, self._clock)
         if session is None:
             session = requests.Session()
             # Pulumi runs about ten operations at once; room for all of them avoids "pool is full".
@@ -321,14 +311,13 @@ class OmniClient(pagination.Paginating):
             raise ValueError(f"path must start with '/': {path!r}")
         shown = path.split("?", 1)[0]
         idempotent = method in IDEMPOTENT_METHODS
-        secrets = _secret_values(json) | {self._api_key} | getattr(self._local, "secrets", set())
+        secrets = _secret_values(json) | self._api_keys | getattr(self._local, "secrets", set())
         attempts = 0
         waited = 0.0
 
         while True:
             attempts += 1
-            if self._limiter is not None:
-                self._limiter.acquire()
+            slot = self._keys.acquire()
             started = self._clock.monotonic()
             try:
                 response = self._session.request(
@@ -336,7 +325,7 @@ class OmniClient(pagination.Paginating):
                     self.base_url + path,
                     params=params,
                     json=json,
-                    auth=self._auth,
+                    auth=slot.auth,
                     headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
                     timeout=self._timeout,
                     allow_redirects=False,
@@ -386,10 +375,14 @@ class OmniClient(pagination.Paginating):
                         "or raise omni:maxRetryWaitSeconds"
                     )
                 raise self._error(response, method, shown, secrets, hint)
-            if status == 429 and self._limiter is not None:
-                # Every thread using this key pauses, not only the one that was refused.
-                self._limiter.hold_until(self._clock.monotonic() + delay)
-            self._pause(delay, method, shown, str(status))
+            if status == 429:
+                # Every thread (and process) using this key pauses, not only the one refused,
+                # and the key is paced from now on; other keys take the retry if they are freer.
+                self._keys.refused(slot, delay)
+            if status != 429 or len(self._keys.slots) == 1 or slot.limiter is None:
+                # (With several limited keys the refused key's hold is enough: the retry waits
+                # only if no other key is free sooner.)
+                self._pause(delay, method, shown, str(status))
             waited += charged
 
     def _pause(self, delay: float, method: str, shown: str, why: str) -> float:

@@ -12,6 +12,7 @@ needs Omni.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import threading
@@ -38,30 +39,48 @@ class _Setting:
 
 BASE_URL = _Setting("omni:baseUrl", ("OMNI_BASE_URL",))
 API_KEY = _Setting("omni:apiKey", ("OMNI_API_KEY", "OMNI_API_TOKEN"))
+API_KEYS = _Setting("omni:apiKeys", ("OMNI_API_KEYS",))
 REQUESTS_PER_MINUTE = _Setting("omni:requestsPerMinute", ("OMNI_REQUESTS_PER_MINUTE",))
 TIMEOUT = _Setting("omni:timeoutSeconds", ("OMNI_TIMEOUT_SECONDS",))
 CONNECT_TIMEOUT = _Setting("omni:connectTimeoutSeconds", ("OMNI_CONNECT_TIMEOUT_SECONDS",))
 MAX_RETRY_WAIT = _Setting("omni:maxRetryWaitSeconds", ("OMNI_MAX_RETRY_WAIT_SECONDS",))
 
 #: Every setting, for docs and for tests that check the docs name them all.
-SETTINGS = (BASE_URL, API_KEY, REQUESTS_PER_MINUTE, TIMEOUT, CONNECT_TIMEOUT, MAX_RETRY_WAIT)
+SETTINGS = (
+    BASE_URL,
+    API_KEY,
+    API_KEYS,
+    REQUESTS_PER_MINUTE,
+    TIMEOUT,
+    CONNECT_TIMEOUT,
+    MAX_RETRY_WAIT,
+)
 
 
 @dataclass(frozen=True)
 class OmniSettings:
-    """The resolved settings. ``repr`` never shows the key."""
+    """The resolved settings. ``repr`` never shows a key.
+
+    ``api_keys`` holds one key (``omni:apiKey``) or several of one organization (``omni:apiKeys``);
+    each has its own rate-limit window, and requests go to the freest.
+    """
 
     base_url: str | None
-    api_key: str | None
+    api_keys: tuple[str, ...] = ()
     requests_per_minute: float = 60
     timeout_seconds: float = 30
     max_retry_wait_seconds: float = 300
     connect_timeout_seconds: float = 10
 
+    @property
+    def api_key(self) -> str | None:
+        """The first (or only) key; ``None`` when no key is set."""
+        return self.api_keys[0] if self.api_keys else None
+
     def __repr__(self) -> str:
-        key = "None" if self.api_key is None else "'***'"
+        keys = f"<{len(self.api_keys)} hidden>"
         return (
-            f"OmniSettings(base_url={self.base_url!r}, api_key={key}, "
+            f"OmniSettings(base_url={self.base_url!r}, api_keys={keys}, "
             f"requests_per_minute={self.requests_per_minute:g}, "
             f"timeout_seconds={self.timeout_seconds:g}, "
             f"max_retry_wait_seconds={self.max_retry_wait_seconds:g}, "
@@ -110,6 +129,47 @@ def _number(
     return value
 
 
+def _split_keys(text: str, source: str) -> tuple[str, ...]:
+    """Keys from a JSON list (how the engine sends a list set with ``--path`` or as YAML) or from
+    comma-separated text. Errors name the source and never quote the value."""
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            raise OmniConfigError(
+                f"{source} is not a valid JSON list of API keys (its value is not shown)"
+            ) from None
+        if not isinstance(parsed, list) or not all(isinstance(k, str) for k in parsed):
+            raise OmniConfigError(f"{source} must be a list of API keys (strings)")
+        items = parsed
+    else:
+        items = text.split(",")
+    keys = tuple(dict.fromkeys(k.strip() for k in items if k.strip()))
+    if not keys:
+        raise OmniConfigError(f"{source} holds no API key")
+    return keys
+
+
+def _api_keys(stack: Mapping[str, Any], environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The first of ``omni:apiKeys``, ``omni:apiKey`` (stack config), then ``OMNI_API_KEYS``,
+    ``OMNI_API_KEY``, ``OMNI_API_TOKEN``: stack config wins over the environment, as for every
+    setting, and within each the list form wins over the single key."""
+    many_stack = stack.get(API_KEYS.key)
+    if isinstance(many_stack, (list, tuple)):  # a caller passing Python values, not strings
+        many_stack = json.dumps(list(many_stack))
+    sources = [
+        (API_KEYS.key, many_stack, True),
+        (API_KEY.key, stack.get(API_KEY.key), False),
+        *((name, environ.get(name), True) for name in API_KEYS.env),
+        *((name, environ.get(name), False) for name in API_KEY.env),
+    ]
+    for source, value, several in sources:
+        text = "" if value is None else str(value).strip()
+        if text:
+            return _split_keys(text, source) if several else (text,)
+    return ()
+
+
 def settings_from(
     stack_config: Mapping[str, Any] | None, environ: Mapping[str, str] = os.environ
 ) -> OmniSettings:
@@ -126,7 +186,7 @@ def settings_from(
             base_url = normalize_base_url(base[0])
         except OmniConfigError as exc:
             raise OmniConfigError(f"{base[1]}: {exc}") from None
-    key = _lookup(API_KEY, stack, environ)
+    api_keys = _api_keys(stack, environ)
 
     rpm = _number(
         REQUESTS_PER_MINUTE,
@@ -139,7 +199,7 @@ def settings_from(
     )
     return OmniSettings(
         base_url=base_url,
-        api_key=key[0] if key else None,
+        api_keys=api_keys,
         requests_per_minute=rpm,
         timeout_seconds=_number(
             TIMEOUT, stack, environ, 30, meaning="seconds to wait for Omni's answer", minimum=1
@@ -178,14 +238,14 @@ def client_from(settings: OmniSettings) -> OmniClient:
             "Omni base URL is not set: run `pulumi config set omni:baseUrl "
             "https://<instance>.omniapp.co` or set OMNI_BASE_URL"
         )
-    if not settings.api_key:
+    if not settings.api_keys:
         raise OmniConfigError(
             "Omni API key is not set: run `pulumi config set --secret omni:apiKey <key>` "
-            "or set OMNI_API_KEY (or OMNI_API_TOKEN)"
+            "(or omni:apiKeys for several) or set OMNI_API_KEY (or OMNI_API_TOKEN)"
         )
     cache_key = (
         settings.base_url,
-        key_fingerprint(settings.api_key),
+        tuple(key_fingerprint(k) for k in settings.api_keys),
         settings.requests_per_minute,
         settings.timeout_seconds,
         settings.max_retry_wait_seconds,
@@ -196,7 +256,7 @@ def client_from(settings: OmniSettings) -> OmniClient:
         if client is None:
             client = OmniClient(
                 settings.base_url,
-                settings.api_key,
+                settings.api_keys,
                 requests_per_minute=settings.requests_per_minute,
                 timeout=settings.timeout_seconds,
                 connect_timeout=settings.connect_timeout_seconds,

@@ -1,21 +1,22 @@
-"""A process-wide request budget per Omni API key.
+"""A request budget per Omni API key: spend the key's minute, then send as the window frees.
 
-Omni allows 60 requests a minute per API key and answers 429 beyond that. Pulumi runs many resource
-operations in parallel threads of one provider host process, so the budget is shared state of the
-process: every :class:`~omni_pulumi.client.OmniClient` for the same instance and key draws from one
-:class:`RateLimiter`, and threads queue for their turn instead of collecting 429s.
+Omni admits 60 requests per key in any 60 seconds (500 on request) and answers 429 beyond that.
+The fastest a client can go under that rule is to start up to the limit at once from an idle key
+and then start each further request the moment the request 60 requests earlier leaves the window:
+C calls from an idle key take (⌈C/60⌉ - 1) minutes. Pacing evenly (one a second) instead would
+waste up to a minute on every stack of fewer than 60 calls, so the limiter keeps the window only.
 
-Two rules decide when a request may start, and a request waits for both:
+The window is the key's, not the process's: Pulumi runs about ten operations in parallel threads of
+one provider host, and starts a new host for every ``up``, ``refresh`` and ``destroy``, so the
+record of recent starts lives in a :mod:`omni_pulumi.budget` shared by every process on the
+machine, in wall-clock time (``clock.now()``).
 
-* a token bucket refilled at ``requests_per_minute / 60`` per second that holds at most ``burst``
-  tokens, so after a pause a few requests go at once (a ``pulumi up`` usually starts with a handful
-  of parallel reads) and afterwards requests are spaced evenly;
-* a sliding window: at most ``requests_per_minute`` starts in any 60 seconds. The bucket alone would
-  allow ``burst`` extra requests in the minute that follows a pause; the window removes them, so the
-  per-minute rate holds over every window, not only on average.
+A 429 although the window had room means Omni counts stricter than documented (or another tool
+shares the key): the key then switches to paced sending, one request every ``60 / rate`` seconds
+on top of the window, for the rest of this process, and says so once on stderr.
 
-Each caller reserves its start time under a lock and then sleeps outside it, so callers are served
-in arrival order and no thread holds the lock while it waits.
+Each caller reserves its start time under the budget's lock and then sleeps outside it, so callers
+are served in arrival order and nobody holds the lock while it waits.
 """
 
 from __future__ import annotations
@@ -23,13 +24,10 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections import deque
 
+from omni_pulumi.budget import Budget, MemoryBudget, Record, budget_for
 from omni_pulumi.clock import SYSTEM_CLOCK, Clock
-
-#: Requests that may start at once after an idle pause. Small against Omni's 60 a minute, so a burst
-#: never eats much of the minute's budget, and big enough for the first parallel reads of a run.
-DEFAULT_BURST = 5
+from omni_pulumi.diagnostics import warn
 
 WINDOW_SECONDS = 60.0
 
@@ -38,81 +36,146 @@ WINDOW_SECONDS = 60.0
 #: "early" by Omni's clock: the benchmark saw that as occasional 429s at 100 and 300 resources.
 WINDOW_GUARD_SECONDS = 0.25
 
+#: A recorded start further ahead than this is a wall clock that jumped back: it is dropped.
+FUTURE_LIMIT_SECONDS = 600.0
+
+#: A caller that wakes this much after its reserved start rewrites its entry to the real start,
+#: so that the window a minute later counts from when the request was really sent.
+LATE_SECONDS = 0.05
+
+#: Entries kept per key at most (500 a minute is Omni's highest documented limit).
+MAX_ENTRIES = 2000
+
 
 class RateLimiter:
-    """Token bucket plus sliding window; see the module docstring for why both."""
+    """The sliding window of one key, over a (possibly shared) :class:`~omni_pulumi.budget.Budget`."""
 
     def __init__(
         self,
         requests_per_minute: float,
         *,
-        burst: int | None = None,
         window_seconds: float = WINDOW_SECONDS,
         clock: Clock = SYSTEM_CLOCK,
+        budget: Budget | None = None,
+        label: str = "the API key",
     ) -> None:
         self._lock = threading.Lock()
         self._clock = clock
         self._window = window_seconds
-        self._configure(requests_per_minute, burst)
-        self._tokens = float(self._burst)
-        self._updated = clock.monotonic()
-        self._next_free = self._updated
-        self._starts: deque[float] = deque(maxlen=self._limit)
+        self._budget: Budget = budget if budget is not None else MemoryBudget()
+        self.label = label
+        #: True after a 429 despite the window: requests are also spaced ``interval`` apart.
+        self.paced = False
+        self._configure(requests_per_minute)
 
-    def _configure(self, requests_per_minute: float, burst: int | None) -> None:
+    def _configure(self, requests_per_minute: float) -> None:
         if requests_per_minute < 1:
             raise ValueError("requests_per_minute must be at least 1 (0 disables the limiter)")
         self.requests_per_minute = float(requests_per_minute)
-        self._limit = math.floor(requests_per_minute * self._window / WINDOW_SECONDS) or 1
-        self._rate = requests_per_minute / WINDOW_SECONDS  # tokens a second
-        self._burst = max(1, min(DEFAULT_BURST if burst is None else burst, self._limit))
+        #: Starts allowed in any window.
+        self.limit = math.floor(requests_per_minute * self._window / WINDOW_SECONDS) or 1
+        #: Seconds between starts once paced.
+        self.interval = WINDOW_SECONDS / requests_per_minute
 
     def reconfigure(self, requests_per_minute: float) -> None:
         """Change the rate in place (the latest client's setting wins; see :func:`limiter_for`)."""
         with self._lock:
-            if float(requests_per_minute) == self.requests_per_minute:
-                return
-            self._configure(requests_per_minute, None)
-            self._tokens = min(self._tokens, float(self._burst))
-            self._starts = deque(self._starts, maxlen=self._limit)
+            if float(requests_per_minute) != self.requests_per_minute:
+                self._configure(requests_per_minute)
 
-    def reserve(self) -> float:
-        """Claim the next start time and return how many seconds the caller must wait for it."""
-        with self._lock:
-            now = self._clock.monotonic()
-            start = max(now, self._next_free)
-            tokens = min(float(self._burst), self._tokens + (start - self._updated) * self._rate)
-            if tokens < 1.0:
-                start += (1.0 - tokens) / self._rate
-                tokens = 1.0
-            if len(self._starts) == self._limit:
-                earliest = self._starts[0] + self._window + WINDOW_GUARD_SECONDS
-                if earliest > start:
-                    tokens = min(float(self._burst), tokens + (earliest - start) * self._rate)
-                    start = earliest
-            self._tokens = tokens - 1.0
-            self._updated = start
-            self._next_free = start
-            self._starts.append(start)
-            return start - now
+    # -- the rule --------------------------------------------------------------------------------
+
+    def _wall(self) -> float:
+        return self._clock.now().timestamp()
+
+    def _prune(self, record: Record, now: float) -> None:
+        oldest = now - self._window - WINDOW_GUARD_SECONDS
+        horizon = now + FUTURE_LIMIT_SECONDS
+        if any(s <= oldest or s > horizon for s in record.starts):
+            record.starts = [s for s in record.starts if oldest < s <= horizon]
+        del record.starts[:-MAX_ENTRIES]
+        if record.not_before > horizon:
+            record.not_before = 0.0
+
+    def _earliest(self, record: Record, now: float) -> float:
+        """The first wall-clock time a new request may start, given the key's record."""
+        self._prune(record, now)
+        start = max(now, record.not_before)
+        starts = record.starts
+        if starts:
+            start = max(start, starts[-1])  # arrival order, across threads and processes
+            if self.paced:
+                start = max(start, starts[-1] + self.interval)
+        if len(starts) >= self.limit:
+            start = max(start, starts[-self.limit] + self._window + WINDOW_GUARD_SECONDS)
+        return start
+
+    # -- callers ---------------------------------------------------------------------------------
+
+    def peek(self) -> tuple[float, int]:
+        """``(seconds until a start could be had, starts in the window)``, claiming nothing."""
+
+        def look(record: Record) -> tuple[float, int]:
+            now = self._wall()
+            return self._earliest(record, now) - now, len(record.starts)
+
+        return self._budget.transact(look)
+
+    def reserve(self) -> tuple[float, float]:
+        """Claim the next start: ``(its wall-clock time, seconds the caller must wait for it)``."""
+
+        def claim(record: Record) -> tuple[float, float]:
+            now = self._wall()
+            start = self._earliest(record, now)
+            record.starts.append(start)
+            return start, start - now
+
+        return self._budget.transact(claim)
+
+    def wait_for(self, start: float, wait: float) -> None:
+        """Sleep until a reserved start; a late wake-up moves the record to the real start."""
+        if wait <= 0:
+            return
+        self._clock.sleep(wait)
+        actual = self._wall()
+        if actual - start > LATE_SECONDS:
+
+            def move(record: Record) -> None:
+                if start in record.starts:
+                    record.starts.remove(start)
+                    record.starts.append(actual)
+                    record.starts.sort()
+
+            self._budget.transact(move)
 
     def acquire(self) -> float:
         """Wait for this caller's turn; returns the seconds waited."""
-        wait = self.reserve()
-        if wait > 0:
-            self._clock.sleep(wait)
-        return wait
+        start, wait = self.reserve()
+        self.wait_for(start, wait)
+        return max(0.0, wait)
 
-    def hold_until(self, monotonic_time: float) -> None:
-        """Start no request before ``monotonic_time`` (Omni answered 429 with ``Retry-After``)."""
+    def hold_for(self, seconds: float) -> None:
+        """Start no request with this key for ``seconds`` (Omni answered 429 with a wait)."""
+
+        def hold(record: Record) -> None:
+            record.not_before = max(record.not_before, self._wall() + seconds)
+
+        self._budget.transact(hold)
+
+    def refused(self) -> bool:
+        """Omni answered 429: pace this key from now on. True (and one warning) the first time."""
         with self._lock:
-            if monotonic_time > self._next_free:
-                self._tokens = min(
-                    float(self._burst),
-                    self._tokens + (monotonic_time - self._updated) * self._rate,
-                )
-                self._updated = monotonic_time
-                self._next_free = monotonic_time
+            if self.paced:
+                return False
+            self.paced = True
+        warn(
+            f"Omni refused a request with {self.label} (429 Too Many Requests) although it had "
+            f"started at most {self.limit} in the last {self._window:g} s: Omni counts more "
+            f"strictly than documented, or another tool uses the key. Requests with "
+            f"{self.label} are now paced evenly, one every {self.interval:g} s, for the rest of "
+            f"this operation"
+        )
+        return True
 
 
 _registry: dict[tuple[str, str, Clock], RateLimiter] = {}
@@ -125,14 +188,20 @@ def key_fingerprint(api_key: str) -> str:
 
 
 def limiter_for(
-    base_url: str, api_key: str, requests_per_minute: float, clock: Clock = SYSTEM_CLOCK
+    base_url: str,
+    api_key: str,
+    requests_per_minute: float,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    label: str = "the API key",
 ) -> RateLimiter | None:
     """The one limiter of this process for (instance, key); ``None`` when the limit is off (0).
 
-    Clients that ask for different rates for the same key share one limiter at the latest rate:
-    Omni counts per key, so two budgets for one key would add up to more than Omni allows. The clock
-    is part of the registry key only so that tests with fake clocks never share a limiter with real
-    time; in a provider host every client uses the system clock.
+    Its budget is the key's shared file (:func:`omni_pulumi.budget.budget_for`), so limiters of
+    other processes for the same key see the same window. Clients that ask for different rates for
+    the same key share one limiter at the latest rate: Omni counts per key, so two budgets for one
+    key would add up to more than Omni allows. The clock is part of the registry key only so that
+    tests with fake clocks never share a limiter with real time.
     """
     if requests_per_minute <= 0:
         return None
@@ -140,7 +209,12 @@ def limiter_for(
     with _registry_lock:
         limiter = _registry.get(registry_key)
         if limiter is None:
-            limiter = RateLimiter(requests_per_minute, clock=clock)
+            limiter = RateLimiter(
+                requests_per_minute,
+                clock=clock,
+                budget=budget_for(base_url, api_key, label=label),
+                label=label,
+            )
             _registry[registry_key] = limiter
         else:
             limiter.reconfigure(requests_per_minute)

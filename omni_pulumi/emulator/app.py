@@ -74,7 +74,7 @@ class Emulator:
         self.job_outcome = "COMPLETED"
         self._calls_lock = threading.Lock()
         self._faults = Faults()
-        self._limiter = RateLimiter(rate_limit, self.clock)
+        self._limiter = RateLimiter(rate_limit, self.clock, record=record)
         self._keys: dict[str, dict[str, Any]] = {}
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -136,6 +136,10 @@ class Emulator:
         self._limiter.reset()
 
     # --- knobs for tests ------------------------------------------------------------------------
+
+    def admissions(self) -> list[tuple[str, float]]:
+        """``(key, emulated seconds)`` of every request the rate limit admitted, when recording."""
+        return list(self._limiter.admissions or ())
 
     def reset_calls(self) -> None:
         with self._calls_lock:

@@ -38,6 +38,7 @@ __all__ = [
     "PulumiCli",
     "UnexpectedChanges",
     "build_script",
+    "cli_version",
     "find_pulumi_cli",
     "require_pulumi_cli",
 ]
@@ -77,6 +78,8 @@ class PulumiCli:
     reason: str
     #: True when a build was attempted and failed (as opposed to: no Go to build with).
     build_failed: bool = False
+    #: What ``pulumi version`` says, for a CLI that was found.
+    version: str | None = None
 
     @property
     def available(self) -> bool:
@@ -110,45 +113,117 @@ def _cached_cli(version: str | None) -> Path | None:
     return next((d for d in candidates if os.access(d / "pulumi", os.X_OK)), None)
 
 
-def _pinned_version(script: Path | None) -> str | None:
+def _go_mod(script: Path | None) -> str:
     if script is None:
-        return None
+        return ""
     go_mod = script.parent / "pulumi-cli" / "go.mod"
-    if not go_mod.is_file():
-        return None
-    found = re.search(r"github\.com/pulumi/pulumi/pkg/v3 (v\S+)", go_mod.read_text())
+    return go_mod.read_text() if go_mod.is_file() else ""
+
+
+def _pinned_version(script: Path | None) -> str | None:
+    """The Pulumi version ``tools/pulumi-cli/go.mod`` pins (None outside a source checkout)."""
+    found = re.search(r"github\.com/pulumi/pulumi/pkg/v3 (v\S+)", _go_mod(script))
     return found.group(1) if found else None
 
 
-def find_pulumi_cli(*, build: bool = True) -> PulumiCli:
-    """The Pulumi CLI to test with: a ``pulumi`` on PATH, else the build cache, else a fresh build.
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", text))
 
+
+def cli_version(binary: Path) -> str | None:
+    """What ``<binary> version`` prints (``v3.274.1``), or None when it does not answer."""
+    try:
+        done = subprocess.run(
+            [str(binary), "version"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    words = done.stdout.split()
+    return words[0] if done.returncode == 0 and words else None
+
+
+def _usable_go(script: Path | None) -> str | None:
+    """Why there is no Go to build with (None when there is one, as new as go.mod asks)."""
+    if shutil.which("go") is None:
+        return "no Go to build one"
+    wanted = re.search(r"^go (\d[\d.]*)$", _go_mod(script), re.MULTILINE)
+    try:
+        done = subprocess.run(
+            ["go", "env", "GOVERSION"], capture_output=True, text=True, check=False, timeout=60
+        )
+        have = done.stdout.strip() if done.returncode == 0 else ""
+    except (OSError, subprocess.TimeoutExpired):
+        have = ""
+    if wanted and _version_tuple(have) < _version_tuple(wanted.group(1)):
+        return f"Go is {have or 'not working'}, older than the go {wanted.group(1)} go.mod asks for"
+    return None
+
+
+def find_pulumi_cli(*, build: bool = True) -> PulumiCli:
+    """The Pulumi CLI to test with: the pinned version, on PATH, in the build cache or freshly built.
+
+    In a source checkout only the version ``tools/pulumi-cli/go.mod`` pins is used: a ``pulumi`` on
+    PATH of another version is passed over (and named in the reason when nothing else is found).
     A build needs Go and takes a few minutes the first time (``tools/build-pulumi-cli.sh``); with
     ``build=False`` only what exists already is considered.
     """
+    script = build_script()
+    pinned = _pinned_version(script)
+    passed_over = ""
     on_path = shutil.which("pulumi")
     if on_path:
-        return PulumiCli(Path(on_path).parent, f"pulumi on PATH ({on_path})")
-    script = build_script()
-    cached = _cached_cli(_pinned_version(script))
+        version = cli_version(Path(on_path))
+        if pinned is None or version == pinned:
+            return PulumiCli(
+                Path(on_path).parent, f"pulumi {version} on PATH ({on_path})", version=version
+            )
+        passed_over = (
+            f"the pulumi on PATH ({on_path}) is {version or 'not working'}, not {pinned}; "
+        )
+    cached = _cached_cli(pinned)
     if cached:
-        return PulumiCli(cached, f"pulumi built by tools/build-pulumi-cli.sh ({cached})")
+        version = cli_version(cached / "pulumi")
+        if pinned is None or version == pinned:
+            return PulumiCli(
+                cached,
+                f"pulumi {version} built by tools/build-pulumi-cli.sh ({cached})",
+                version=version,
+            )
+        passed_over += (
+            f"the cached {cached / 'pulumi'} is {version or 'not working'}, not {pinned}; "
+        )
+    pin = f" {pinned}" if pinned else ""
     how = (
-        "run tools/build-pulumi-cli.sh (needs Go; builds the pinned CLI into "
-        f"{_cache_root()}) or put a pulumi CLI on PATH"
+        f"run tools/build-pulumi-cli.sh (needs Go; builds the pinned CLI{pin} into "
+        f"{_cache_root()}) or put pulumi{pin} on PATH"
     )
     if script is None:
-        return PulumiCli(None, f"no pulumi CLI on PATH or in {_cache_root()}: {how}")
-    if shutil.which("go") is None:
-        return PulumiCli(None, f"no pulumi CLI and no Go to build one: {how}")
+        return PulumiCli(None, f"{passed_over}no pulumi CLI on PATH or in {_cache_root()}: {how}")
+    no_go = _usable_go(script)
+    if no_go:
+        return PulumiCli(None, f"{passed_over}no pulumi CLI{pin} and {no_go}: {how}")
     if not build:
-        return PulumiCli(None, f"the pulumi CLI is not built yet: {how}")
+        return PulumiCli(None, f"{passed_over}the pulumi CLI{pin} is not built yet: {how}")
     done = subprocess.run(
         ["bash", str(script)], capture_output=True, text=True, check=False, env=dict(os.environ)
     )
     if done.returncode == 0 and done.stdout.strip():
         directory = Path(done.stdout.strip().splitlines()[-1])
-        return PulumiCli(directory, f"pulumi built by {script} ({directory})")
+        version = cli_version(directory / "pulumi")
+        if pinned is None or version == pinned:
+            return PulumiCli(
+                directory, f"pulumi {version} built by {script} ({directory})", version=version
+            )
+        return PulumiCli(
+            None,
+            f"{script} gave {directory / 'pulumi'}, which is {version}, not {pinned}",
+            build_failed=True,
+        )
     tail = "\n".join(done.stderr.strip().splitlines()[-20:])
     return PulumiCli(
         None,
@@ -160,16 +235,17 @@ def find_pulumi_cli(*, build: bool = True) -> PulumiCli:
 def require_pulumi_cli(found: PulumiCli | None = None) -> Path:
     """The CLI directory for a test session, or skip the engine tests saying how to get the CLI.
 
-    Under CI (``CI=true``) a build that was attempted and failed fails the session instead: a
-    broken pin must not turn into silently skipped tests.
+    Under CI (``CI=true``) a missing or wrong-version CLI fails the session instead, with one line
+    saying why: the engine tests must not turn into silently skipped tests there.
     """
     import pytest  # Only test sessions call this; the runner itself does not need pytest.
 
     found = found or find_pulumi_cli()
     if found.directory is not None:
         return found.directory
-    if found.build_failed and os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"building the Pulumi CLI failed under CI: {found.reason}", pytrace=False)
+    if os.environ.get("CI", "").strip().lower() == "true":
+        reason = " ".join(found.reason.split())
+        pytest.fail(f"CI=true and the engine tests cannot run: {reason}", pytrace=False)
     pytest.skip(found.reason)
 
 

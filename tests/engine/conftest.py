@@ -23,7 +23,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def pulumi_cli() -> Path:
-    """The directory of the ``pulumi`` binary; builds it once if needed (skips without Go)."""
+    """The directory of the pinned ``pulumi``; builds it once if needed (without it: skip, or fail
+    under CI)."""
     return require_pulumi_cli()
 
 

@@ -1,4 +1,8 @@
-"""Fixtures for unit tests that drive the provider directly against `responses`."""
+"""Fixtures for unit tests that drive the provider directly against `responses`.
+
+A test module sets ``SPEC = <ResourceSpec class>`` and gets its configured provider from the
+``provider`` fixture; ``checked(provider, **args)`` runs the provider's check and insists it passes.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,21 @@ def configured(spec: ResourceSpec, **extra: str) -> OmniProvider:
     }
     provider.configure(ConfigureRequest(Config(config, "proj")))
     return provider
+
+
+def checked(provider: OmniProvider, **args: object) -> dict:
+    """The inputs ``check`` makes of ``args``, insisting it reports no failure."""
+    result = provider.check({}, args)
+    assert not result.failures, [f.reason for f in result.failures]
+    return result.inputs
+
+
+@pytest.fixture
+def provider(request: pytest.FixtureRequest) -> OmniProvider:
+    """The provider of the test module's ``SPEC``, configured like the host configures it."""
+    spec = getattr(request.module, "SPEC", None)
+    assert spec is not None, f"{request.module.__name__} uses `provider` but sets no SPEC"
+    return configured(spec())
 
 
 @pytest.fixture

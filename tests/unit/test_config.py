@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dill
 import pytest
+from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from omni_pulumi.config import OmniSettings, client_from, settings_from
@@ -17,7 +19,7 @@ def test_nothing_set_gives_defaults_and_no_instance():
     settings = settings_from(None, {})
     assert settings == OmniSettings(
         base_url=None,
-        api_key=None,
+        api_keys=(),
         requests_per_minute=60,
         timeout_seconds=30,
         max_retry_wait_seconds=300,
@@ -126,8 +128,8 @@ def test_repr_hides_the_key():
     settings = settings_from({"omni:apiKey": KEY, "omni:baseUrl": "https://a.omniapp.co"}, {})
     assert KEY not in repr(settings)
     assert KEY not in str(settings)
-    assert "api_key='***'" in repr(settings)
-    assert "api_key=None" in repr(settings_from({}, {}))
+    assert "api_keys=<1 hidden>" in repr(settings)
+    assert "api_keys=<0 hidden>" in repr(settings_from({}, {}))
 
 
 def test_a_missing_base_url_names_both_ways_to_set_it():
@@ -170,7 +172,7 @@ def test_the_client_follows_the_settings():
         )
     )
     assert client.base_url == "https://follow.omniapp.co"
-    assert client._limiter is None
+    assert [slot.limiter for slot in client._keys.slots] == [None]
     assert client._timeout == (2, 7)
     assert client._max_retry_wait == 9
 
@@ -190,3 +192,65 @@ def test_the_configuration_page_names_every_setting_and_its_default():
     assert f"| `{defaults.timeout_seconds:g}` |" in rows[" `omni:timeoutSeconds` "]
     assert f"| `{defaults.max_retry_wait_seconds:g}` |" in rows[" `omni:maxRetryWaitSeconds` "]
     assert f"| `{defaults.connect_timeout_seconds:g}` |" in rows[" `omni:connectTimeoutSeconds` "]
+
+
+# -- several keys -------------------------------------------------------------------------------
+
+KEY2 = "omni_osk_config_test_SECRET_2"
+
+
+def test_several_keys_arrive_as_a_json_string_from_the_engine():
+    stack = {"omni:apiKeys": f'["{KEY}", "{KEY2}"]'}
+    assert settings_from(stack, {}).api_keys == (KEY, KEY2)
+
+
+def test_several_keys_may_also_be_comma_separated_and_are_deduplicated():
+    assert settings_from({"omni:apiKeys": f"{KEY}, {KEY2},{KEY}"}, {}).api_keys == (KEY, KEY2)
+    assert settings_from({}, {"OMNI_API_KEYS": f"{KEY},{KEY2}"}).api_keys == (KEY, KEY2)
+
+
+def test_which_key_setting_wins():
+    env = {"OMNI_API_KEYS": "e1,e2", "OMNI_API_KEY": "e3"}
+    both = {"omni:apiKeys": f'["{KEY}", "{KEY2}"]', "omni:apiKey": "single"}
+    assert settings_from(both, env).api_keys == (KEY, KEY2)
+    assert settings_from({"omni:apiKey": "single"}, env).api_keys == ("single",)
+    assert settings_from({}, env).api_keys == ("e1", "e2")
+    assert settings_from({}, {"OMNI_API_KEY": "e3"}).api_key == "e3"
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (f'["{KEY}", ', "not a valid JSON list"),
+        (f'[{{"k": "{KEY}"}}]', "must be a list of API keys"),
+        ("[]", "holds no API key"),
+        (" , ", "holds no API key"),
+    ],
+)
+def test_malformed_key_lists_are_refused_without_quoting_them(value, message):
+    with pytest.raises(OmniConfigError, match=message) as caught:
+        settings_from({"omni:apiKeys": value}, {})
+    assert "omni:apiKeys" in str(caught.value)
+    assert KEY not in str(caught.value)
+
+
+def test_several_keys_never_show_in_repr_or_the_client():
+    settings = settings_from(
+        {"omni:apiKeys": f'["{KEY}", "{KEY2}"]', "omni:baseUrl": "https://a.omniapp.co"}, {}
+    )
+    assert "api_keys=<2 hidden>" in repr(settings)
+    client = client_from(settings)
+    shown = repr(client) + repr(client._keys) + repr(client._keys.slots)
+    assert KEY not in shown and KEY2 not in shown
+    assert [slot.label for slot in client._keys.slots] == ["API key 1 of 2", "API key 2 of 2"]
+
+
+def test_the_provider_passes_the_key_list_from_stack_config():
+    from omni_pulumi.provider import OmniProvider
+    from omni_pulumi.resources import LabelSpec
+
+    provider = OmniProvider(LabelSpec())
+    stack = {"omni:apiKeys": f'["{KEY}","{KEY2}"]', "omni:baseUrl": "https://a.omniapp.co"}
+    provider.configure(ConfigureRequest(Config(stack, "p")))
+    assert provider._client()._api_keys == {KEY, KEY2}
+    assert KEY.encode() not in dill.dumps(provider)

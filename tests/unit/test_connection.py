@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from responses import matchers
 
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources.connection import ConnectionSpec
-from tests.unit.conftest import configured
+from tests.support import gate
+from tests.support.spec import MISSING, SPEC_PATH, spec_available
+from tests.unit.conftest import checked
 
 BASE_URL = "https://acme.omniapp.co"
 ID = "550e8400-e29b-41d4-a716-446655440000"
 LIST = f"{BASE_URL}/api/v1/connections"
 ONE = f"{LIST}/{ID}"
-SPEC_FILE = Path(__file__).resolve().parents[3] / "shared" / "omni-api" / "openapi.json"
 PASSWORD = "hunter2-very-secret"
 SERVICE_ACCOUNT = json.dumps(
     {
@@ -30,9 +30,7 @@ SERVICE_ACCOUNT = json.dumps(
 UPDATABLE = {"base_role", "environment_user_attribute", "password", "private_key"}
 
 
-@pytest.fixture
-def provider():
-    return configured(ConnectionSpec())
+SPEC = ConnectionSpec
 
 
 def connection(**over):
@@ -55,12 +53,6 @@ def connection(**over):
             **over,
         }
     }
-
-
-def checked(provider, **args):
-    result = provider.check({}, args)
-    assert not result.failures, [f.reason for f in result.failures]
-    return result.inputs
 
 
 POSTGRES = {
@@ -156,10 +148,11 @@ def test_create_sends_every_setting_in_omnis_names_then_the_user_attribute(provi
     assert again.changes is False
 
 
+@pytest.mark.contract
 def test_create_body_fields_are_the_specs_create_fields():
-    if not SPEC_FILE.exists():
-        pytest.skip(f"Omni's OpenAPI spec is not at {SPEC_FILE} (../shared is absent)")
-    spec = json.loads(SPEC_FILE.read_text())
+    if not spec_available():
+        gate.unavailable("the contract tests", MISSING)
+    spec = json.loads(SPEC_PATH.read_text())
     schema = spec["paths"]["/api/v1/connections"]["post"]["requestBody"]["content"][
         "application/json"
     ]["schema"]

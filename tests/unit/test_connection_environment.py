@@ -8,7 +8,7 @@ from responses import matchers
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources import connection_environment
 from omni_pulumi.resources.connection_environment import ConnectionEnvironmentSpec
-from tests.unit.conftest import configured
+from tests.unit.conftest import checked as check_ok
 
 BASE_URL = "https://acme.omniapp.co"
 BASE = "550e8400-e29b-41d4-a716-446655440000"
@@ -19,9 +19,7 @@ PATH = f"{BASE_URL}/api/v1/connection-environments"
 ONE = f"{PATH}/{ID}"
 
 
-@pytest.fixture
-def provider():
-    return configured(ConnectionEnvironmentSpec())
+SPEC = ConnectionEnvironmentSpec
 
 
 @pytest.fixture(autouse=True)
@@ -43,10 +41,9 @@ def record(**over):
 
 
 def checked(provider, **args):
-    news = {"base_connection_id": BASE, "environment_connection_id": ENV, **args}
-    result = provider.check({}, news)
-    assert not result.failures, [f.reason for f in result.failures]
-    return result.inputs
+    return check_ok(
+        provider, **{"base_connection_id": BASE, "environment_connection_id": ENV, **args}
+    )
 
 
 def test_create_posts_one_environment_then_puts_its_values(provider, api):

@@ -10,7 +10,7 @@ from responses import matchers
 from omni_pulumi import DbtEnvironment
 from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.dbt_environment import DbtEnvironmentSpec
-from tests.unit.conftest import configured
+from tests.unit.conftest import checked
 
 BASE_URL = "https://acme.omniapp.co"
 CONN = "550e8400-e29b-41d4-a716-446655440000"
@@ -29,9 +29,7 @@ VARIABLES = [
 ]
 
 
-@pytest.fixture
-def provider():
-    return configured(DbtEnvironmentSpec())
+SPEC = DbtEnvironmentSpec
 
 
 def record(**over):
@@ -69,12 +67,6 @@ EVERY_ARG = {
     "is_deferral_enabled": True,
     "variables": VARIABLES,
 }
-
-
-def checked(provider, **args):
-    result = provider.check({}, args)
-    assert not result.failures, [f.reason for f in result.failures]
-    return result.inputs
 
 
 def test_create_posts_every_setting_and_keeps_the_secret_value(provider, api):

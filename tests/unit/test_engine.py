@@ -86,9 +86,7 @@ def widget(id_: str = "w1", **fields: Any) -> dict[str, Any]:
     return {**body, "token": "tok-1", **fields}
 
 
-@pytest.fixture
-def provider():
-    return configured(WidgetSpec())
+SPEC = WidgetSpec
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import responses
 
 from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.folder import FolderSpec
-from tests.unit.conftest import API_KEY, BASE_URL, configured
+from tests.unit.conftest import API_KEY, BASE_URL
 from tests.unit.omni_steps import PICKLED, check, create, program, sent, update
 
 FOLDERS = f"{BASE_URL}/api/v1/folders"
@@ -31,9 +31,7 @@ def page(*records: dict) -> dict:
 NOT_FOUND = {"detail": "Folder not found", "status": 404}
 
 
-@pytest.fixture
-def provider():
-    return configured(FolderSpec())
+SPEC = FolderSpec
 
 
 @pytest.fixture

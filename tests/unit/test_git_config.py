@@ -7,7 +7,7 @@ from responses import matchers
 
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources.git_config import GitConfigSpec
-from tests.unit.conftest import BASE_URL, configured
+from tests.unit.conftest import BASE_URL, checked
 
 MODEL = "22222222-2222-2222-2222-222222222222"
 OTHER = "55555555-5555-5555-5555-555555555555"
@@ -19,15 +19,7 @@ WEBHOOK_SECRET = "whsec-very-secret"
 SSH = "git@github.com:acme/models.git"
 
 
-@pytest.fixture
-def provider():
-    return configured(GitConfigSpec())
-
-
-def checked(provider, **news):
-    result = provider.check({}, news)
-    assert result.failures == [], [f.reason for f in result.failures]
-    return result.inputs
+SPEC = GitConfigSpec
 
 
 def answer(**overrides):

@@ -8,7 +8,7 @@ import responses
 
 from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.label import LabelSpec
-from tests.unit.conftest import API_KEY, BASE_URL, configured
+from tests.unit.conftest import API_KEY, BASE_URL
 from tests.unit.omni_steps import PICKLED, check, create, sent, update
 
 LABELS = f"{BASE_URL}/api/v1/labels"
@@ -20,9 +20,7 @@ def label(name: str, **extra) -> dict:
     return {**body, "usage_count": 0, **extra}
 
 
-@pytest.fixture
-def provider():
-    return configured(LabelSpec())
+SPEC = LabelSpec
 
 
 @pytest.fixture

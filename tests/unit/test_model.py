@@ -10,7 +10,7 @@ from omni_pulumi.errors import OmniError
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources._jobs import JobWait
 from omni_pulumi.resources.model import ModelSpec
-from tests.unit.conftest import BASE_URL, configured
+from tests.unit.conftest import BASE_URL, checked, configured
 
 MODELS = f"{BASE_URL}/api/v1/models"
 CONN = "11111111-1111-1111-1111-111111111111"
@@ -29,12 +29,6 @@ def provider(clock):
     spec = ModelSpec()
     spec.refresh_wait = JobWait(interval=3.0, timeout=60.0, clock=clock)
     return configured(spec)
-
-
-def checked(provider, **news):
-    result = provider.check({}, news)
-    assert result.failures == [], [f.reason for f in result.failures]
-    return result.inputs
 
 
 def record(**overrides):

@@ -1,20 +1,28 @@
-"""The shared request budget: bursts, spacing, the 60-second window, and sharing across threads."""
+"""The key's window: spend it at once, then as it frees; the 429 switch; sharing across threads."""
 
 from __future__ import annotations
 
 import threading
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import responses
 
 from omni_pulumi import ratelimit
+from omni_pulumi.budget import MemoryBudget, Record
 from omni_pulumi.client import OmniClient
 from omni_pulumi.clock import FakeClock
-from omni_pulumi.ratelimit import DEFAULT_BURST, WINDOW_GUARD_SECONDS, RateLimiter, limiter_for
+from omni_pulumi.ratelimit import (
+    FUTURE_LIMIT_SECONDS,
+    WINDOW_GUARD_SECONDS,
+    RateLimiter,
+    limiter_for,
+)
 
 BASE = "https://acme.omniapp.co"
+EPOCH = datetime(2026, 7, 22, 12, 0, 0, tzinfo=timezone.utc)
 
 
 class PerThreadClock:
@@ -34,8 +42,8 @@ class PerThreadClock:
     def sleep(self, seconds: float) -> None:
         self._local.time = self.monotonic() + max(0.0, seconds)
 
-    def now(self):  # pragma: no cover - not used by the limiter
-        raise NotImplementedError
+    def now(self) -> datetime:
+        return EPOCH + timedelta(seconds=self.monotonic())
 
 
 def most_in_any_window(times: list[float], window: float) -> int:
@@ -53,48 +61,122 @@ def fresh_key() -> str:
     return f"key-{uuid.uuid4()}"
 
 
-def test_a_small_burst_goes_at_once_then_requests_are_spaced_evenly():
+def floor_seconds(calls: int, limit: int = 60) -> float:
+    """Omni's floor for ``calls`` from an idle key: (⌈C/limit⌉ - 1) minutes, plus our guards."""
+    minutes = -(-calls // limit) - 1
+    return minutes * (60 + WINDOW_GUARD_SECONDS)
+
+
+def starts_of(limiter: RateLimiter, clock: FakeClock, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        limiter.acquire()
+        out.append(clock.monotonic())
+    return out
+
+
+def test_an_idle_key_spends_its_whole_window_at_once():
     clock = FakeClock()
     limiter = RateLimiter(60, clock=clock)
-    waits = [limiter.acquire() for _ in range(8)]
-    assert waits[:DEFAULT_BURST] == [0, 0, 0, 0, 0]
-    assert waits[DEFAULT_BURST:] == pytest.approx([1.0, 1.0, 1.0])
+    waits = [limiter.acquire() for _ in range(60)]
+    assert waits == [0] * 60
+    # The 61st waits for the 1st to leave the window (and the guard), not one second.
+    assert limiter.acquire() == pytest.approx(60 + WINDOW_GUARD_SECONDS)
 
 
-def test_never_more_than_the_rate_in_any_60_seconds_even_after_idle_pauses():
+@pytest.mark.parametrize("calls", [1, 59, 60, 61, 150, 300])
+def test_calls_from_an_idle_key_take_omnis_floor(calls):
+    clock = FakeClock()
+    begin = clock.monotonic()
+    starts = starts_of(RateLimiter(60, clock=clock), clock, calls)
+    assert starts[-1] - begin == pytest.approx(floor_seconds(calls))
+    assert most_in_any_window(starts, 60.0) == min(calls, 60)
+
+
+def test_then_it_sends_as_the_window_frees():
+    clock = FakeClock()
+    limiter = RateLimiter(60, clock=clock)
+    for _ in range(10):
+        limiter.acquire()
+        clock.advance(3.0)  # 10 requests, 3 s apart, then 60 more at once
+    begin = clock.monotonic()
+    starts = starts_of(limiter, clock, 60)
+    assert starts[49] == begin  # 50 fit into the window now
+    # the other 10 follow the first 10 out of the window, 3 s apart
+    assert [s - begin for s in starts[50:]] == pytest.approx(
+        [60 + WINDOW_GUARD_SECONDS - 30 + 3 * i for i in range(10)]
+    )
+
+
+def test_never_more_than_the_limit_in_any_60_seconds_even_after_idle_pauses():
     clock = FakeClock()
     limiter = RateLimiter(60, clock=clock)
     starts = []
     for round_ in range(6):
-        for _ in range(70):
-            limiter.acquire()
-            starts.append(clock.monotonic())
-        clock.advance(7.0 * round_)  # idle pauses of varying length refill the bucket
+        starts += starts_of(limiter, clock, 70)
+        clock.advance(7.0 * round_)
     assert len(starts) == 420
-    assert most_in_any_window(starts, 60.0) <= 60
-    # Not needlessly slow either: 60 requests do fit into some 60-second window.
     assert most_in_any_window(starts, 60.0) == 60
 
 
-def test_the_sustained_rate_is_the_configured_rate():
+def test_a_raised_limit_is_spent_the_same_way():
     clock = FakeClock()
-    limiter = RateLimiter(120, clock=clock)
     begin = clock.monotonic()
-    for _ in range(600):
-        limiter.acquire()
-    # 600 requests at two a second, less the burst that started at once: no throughput is lost
-    # beyond the small guard kept at the edge of each of the five minutes.
-    elapsed = clock.monotonic() - begin
-    assert (
-        (600 - DEFAULT_BURST) / 2 <= elapsed <= (600 - DEFAULT_BURST) / 2 + 5 * WINDOW_GUARD_SECONDS
-    )
+    starts = starts_of(RateLimiter(500, clock=clock), clock, 1200)
+    assert starts[499] == begin
+    assert starts[-1] - begin == pytest.approx(floor_seconds(1200, 500))
+    assert most_in_any_window(starts, 60.0) == 500
 
 
-def test_hold_until_pauses_every_caller():
+def test_hold_for_pauses_every_caller():
     clock = FakeClock()
     limiter = RateLimiter(60, clock=clock)
-    limiter.hold_until(clock.monotonic() + 30)
+    limiter.hold_for(30)
     assert limiter.acquire() == pytest.approx(30)
+
+
+def test_a_429_switches_the_key_to_paced_sending_and_says_so_once(capsys):
+    clock = FakeClock()
+    limiter = RateLimiter(60, clock=clock)
+    starts_of(limiter, clock, 5)
+    assert limiter.refused() is True
+    assert limiter.refused() is False
+    begin = clock.monotonic()
+    paced = starts_of(limiter, clock, 4)
+    assert [s - begin for s in paced] == pytest.approx([1.0, 2.0, 3.0, 4.0])
+    err = capsys.readouterr()
+    assert err.out == ""
+    assert err.err.count("omni-pulumi: Omni refused a request") == 1
+    assert "paced evenly, one every 1 s" in err.err
+
+
+def test_paced_sending_still_keeps_the_window():
+    clock = FakeClock()
+    limiter = RateLimiter(120, clock=clock)  # paced at 0.5 s: 120 a minute fit exactly
+    limiter.refused()
+    starts = starts_of(limiter, clock, 400)
+    assert most_in_any_window(starts, 60.0) <= 120
+
+
+def test_a_late_wake_up_moves_the_record_to_the_real_start():
+    class LateClock(FakeClock):
+        def sleep(self, seconds: float) -> None:
+            super().sleep(seconds + 2.0)  # a loaded machine wakes the thread 2 s late
+
+    clock = LateClock()
+    budget = MemoryBudget()
+    limiter = RateLimiter(60, clock=clock, budget=budget)
+    starts_of(limiter, clock, 61)
+    record = budget.transact(Record.copy)
+    first = EPOCH.timestamp() + 0.0  # FakeClock's wall time starts at EPOCH
+    assert record.starts[-1] == pytest.approx(first + 60 + WINDOW_GUARD_SECONDS + 2.0)
+
+
+def test_starts_far_in_the_future_are_a_clock_that_jumped_back_and_are_dropped():
+    clock = FakeClock()
+    now = clock.now().timestamp()
+    budget = MemoryBudget(Record([now + FUTURE_LIMIT_SECONDS + 100] * 60, not_before=now + 1e6))
+    assert RateLimiter(60, clock=clock, budget=budget).acquire() == 0
 
 
 def test_threads_sharing_one_limiter_stay_within_the_window():
@@ -115,8 +197,8 @@ def test_threads_sharing_one_limiter_stay_within_the_window():
     for thread in threads:
         thread.join(timeout=30)
     assert len(starts) == 250
-    assert most_in_any_window(starts, 60.0) <= 60
-    assert most_in_any_window(starts, 1e-6) <= DEFAULT_BURST
+    assert most_in_any_window(starts, 60.0) == 60
+    assert max(starts) == pytest.approx(floor_seconds(250))
 
 
 def test_clients_of_one_key_share_the_budget_across_threads():
@@ -146,7 +228,7 @@ def test_clients_of_one_key_share_the_budget_across_threads():
             thread.join(timeout=30)
 
     assert len(received) == 150
-    assert most_in_any_window(received, 60.0) <= 60
+    assert most_in_any_window(received, 60.0) == 60
 
 
 def test_a_429_with_retry_after_holds_back_every_thread_using_the_key():
@@ -185,7 +267,7 @@ def test_a_429_with_retry_after_holds_back_every_thread_using_the_key():
         # Poll until A has told the shared limiter about the 429 (it then sleeps until b_done).
         limiter = limiter_for(BASE, key, 60, clock)
         deadline = time.monotonic() + 5
-        while limiter._next_free < 30 and time.monotonic() < deadline:
+        while not limiter.paced and time.monotonic() < deadline:
             time.sleep(0.001)
         try:
             OmniClient(BASE, key, clock=clock).get("/api/v1/folders")
@@ -212,6 +294,7 @@ def test_the_latest_rate_for_a_key_wins():
     limiter = limiter_for(BASE, key, 60, clock)
     assert limiter_for(BASE, key, 500, clock) is limiter
     assert limiter.requests_per_minute == 500
+    assert limiter.limit == 500
 
 
 def test_zero_turns_the_limit_off():

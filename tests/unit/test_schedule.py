@@ -9,7 +9,7 @@ from responses import matchers
 
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources.schedule import ScheduleSpec
-from tests.unit.conftest import BASE_URL, configured
+from tests.unit.conftest import BASE_URL, checked
 
 SCHEDULES = f"{BASE_URL}/api/v1/schedules"
 SID = "66666666-6666-6666-6666-666666666666"
@@ -29,15 +29,7 @@ EMAIL = {
 }
 
 
-@pytest.fixture
-def provider():
-    return configured(ScheduleSpec())
-
-
-def checked(provider, **news):
-    result = provider.check({}, news)
-    assert result.failures == [], [f.reason for f in result.failures]
-    return result.inputs
+SPEC = ScheduleSpec
 
 
 def got(**overrides):

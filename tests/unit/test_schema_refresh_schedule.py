@@ -10,7 +10,7 @@ from responses import matchers
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
-from tests.unit.conftest import configured
+from tests.unit.conftest import checked as check_ok
 
 BASE_URL = "https://acme.omniapp.co"
 CONN = "550e8400-e29b-41d4-a716-446655440000"
@@ -35,15 +35,11 @@ def record(**over):
     }
 
 
-@pytest.fixture
-def provider():
-    return configured(SchemaRefreshScheduleSpec())
+SPEC = SchemaRefreshScheduleSpec
 
 
 def checked(provider, **args):
-    result = provider.check({}, {"connection_id": CONN, **args})
-    assert not result.failures, [f.reason for f in result.failures]
-    return result.inputs
+    return check_ok(provider, **{"connection_id": CONN, **args})
 
 
 def test_create_posts_the_full_body_and_keeps_the_composite_id(provider, api):

@@ -8,7 +8,7 @@ import responses
 
 from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.user_group import UserGroupSpec
-from tests.unit.conftest import API_KEY, BASE_URL, configured
+from tests.unit.conftest import API_KEY, BASE_URL
 from tests.unit.omni_steps import PICKLED, check, create, sent, update
 
 GROUPS = f"{BASE_URL}/api/scim/v2/Groups"
@@ -29,9 +29,7 @@ def group(name: str, *members: str, id_: str = GROUP) -> dict:
     }
 
 
-@pytest.fixture
-def provider():
-    return configured(UserGroupSpec())
+SPEC = UserGroupSpec
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
 
 PATH = "/api/scim/v2/Groups"
+PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 class UserGroupArgs(OmniArgs):
@@ -30,7 +31,7 @@ class UserGroupArgs(OmniArgs):
             unordered=True,
             hint="pass user membership ids (uuids)",
             doc="User ids of the members, compared as a set. An update replaces the whole "
-            "membership.",
+            "membership (a SCIM PATCH `replace` of `members`).",
         ),
     ] = []
 
@@ -48,7 +49,10 @@ class UserGroupSpec(ResourceSpec):
     notes = """
 - Groups live behind Omni's SCIM API, which takes an **organization API key** only: a personal
   access token gets 403, and the error says so.
-- An update is a SCIM `PUT`, which replaces the whole membership with the program's `members`.
+- An update is a SCIM `PATCH` of `replace` operations (the display name, and the whole
+  membership with the program's `members`), never a `PUT`: a live Omni refuses SCIM `PUT` on groups
+  with `members: Required` even for a well-formed body (live finding 13 of
+  ashima-omni/terraform-provider-omni).
 - Group names are unique: a replacement that keeps the name deletes the old group first.
 """
 
@@ -69,12 +73,20 @@ class UserGroupSpec(ResourceSpec):
     def update(
         self, client: OmniClient, id_: str, olds: Mapping[str, Any], news: dict[str, Any]
     ) -> dict[str, Any]:
-        # PUT overwrites the membership: send every member, with the display SCIM requires.
-        body = {
-            "displayName": news["display_name"],
-            "members": [{"value": user, "display": user} for user in news["members"]],
-        }
-        return _observed(client.put(f"{PATH}/{quote_segment(id_)}", json=body))
+        # A live Omni refuses SCIM PUT on groups (finding 13): PATCH with replace operations,
+        # one for the name and one replacing the whole membership, for what changed.
+        operations = []
+        if news["display_name"] != olds.get("display_name"):
+            operations.append(
+                {"op": "replace", "path": "displayName", "value": news["display_name"]}
+            )
+        if sorted(news["members"]) != sorted(olds.get("members") or []):
+            members = [{"value": user} for user in news["members"]]
+            operations.append({"op": "replace", "path": "members", "value": members})
+        if not operations:
+            return {}
+        body = {"schemas": [PATCH_SCHEMA], "Operations": operations}
+        return _observed(client.patch(f"{PATH}/{quote_segment(id_)}", json=body))
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
         client.delete(f"{PATH}/{quote_segment(id_)}")

@@ -115,11 +115,13 @@ USER_GROUP = Scenario(
         "members",
         sorted(
             m["value"]
-            for m in w.client.put(
+            for m in w.client.patch(
                 f"/api/scim/v2/Groups/{id_}",
                 json={
-                    "displayName": outs["display_name"],
-                    "members": [{"value": w.users[2], "display": "x"}],
+                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                    "Operations": [
+                        {"op": "replace", "path": "members", "value": [{"value": w.users[2]}]}
+                    ],
                 },
             )["members"]
         ),

@@ -18,6 +18,7 @@ from omni_pulumi.errors import (
 from omni_pulumi.resources import (
     Connection,
     ConnectionEnvironment,
+    DbtConfig,
     DbtEnvironment,
     Folder,
     GitConfig,
@@ -32,6 +33,7 @@ from omni_pulumi.version import __version__
 __all__ = [
     "Connection",
     "ConnectionEnvironment",
+    "DbtConfig",
     "DbtEnvironment",
     "Folder",
     "GitConfig",

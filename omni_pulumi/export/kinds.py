@@ -16,6 +16,7 @@ from omni_pulumi.export.values import Lookup, Ref
 from omni_pulumi.resources import (
     ConnectionEnvironmentSpec,
     ConnectionSpec,
+    DbtConfigSpec,
     DbtEnvironmentSpec,
     FolderSpec,
     GitConfigSpec,
@@ -163,6 +164,17 @@ def _finish_dbt_environment(settings: dict[str, Any], _c: Candidate, _r: ReadOnl
     ]
 
 
+def _list_dbt_configs(reader: ReadOnlyClient) -> Iterator[Listed]:
+    """Connections with a dbt configuration (a dialect without dbt answers supportsDbt false)."""
+
+    def records(connection_id: str) -> Iterable[dict[str, Any]]:
+        answer = reader.get(f"{CONNECTIONS}/{connection_id}/dbt") or {}
+        return [answer] if answer.get("supportsDbt") and answer.get("sshUrl") else []
+
+    for connection_id, _record in _per_connection(reader, records):
+        yield Candidate(connection_id)
+
+
 def _list_refresh_schedules(reader: ReadOnlyClient) -> Iterator[Listed]:
     def records(connection_id: str) -> Iterable[dict[str, Any]]:
         return (reader.get(f"{CONNECTIONS}/{connection_id}/schedules") or {}).get("schedules") or []
@@ -279,6 +291,12 @@ KINDS: tuple[Kind, ...] = (
         of: f"{_ref_label(s, 'connection_id', of, 'connection')} dbt {s.get('name')}",
         refs={"connection_id": "Connection"},
         finish=_finish_dbt_environment,
+    ),
+    Kind(
+        DbtConfigSpec,
+        _list_dbt_configs,
+        label=lambda s, of: f"{_ref_label(s, 'connection_id', of, 'connection')} dbt",
+        refs={"connection_id": "Connection"},
     ),
     Kind(
         SchemaRefreshScheduleSpec,

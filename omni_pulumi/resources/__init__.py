@@ -5,6 +5,7 @@ from omni_pulumi.resources.connection_environment import (
     ConnectionEnvironment,
     ConnectionEnvironmentSpec,
 )
+from omni_pulumi.resources.dbt_config import DbtConfig, DbtConfigSpec
 from omni_pulumi.resources.dbt_environment import DbtEnvironment, DbtEnvironmentSpec
 from omni_pulumi.resources.folder import Folder, FolderSpec
 from omni_pulumi.resources.git_config import GitConfig, GitConfigSpec
@@ -22,6 +23,7 @@ SPECS = (
     ConnectionSpec,
     ConnectionEnvironmentSpec,
     DbtEnvironmentSpec,
+    DbtConfigSpec,
     SchemaRefreshScheduleSpec,
     ModelSpec,
     GitConfigSpec,
@@ -36,6 +38,7 @@ RESOURCES = (
     Connection,
     ConnectionEnvironment,
     DbtEnvironment,
+    DbtConfig,
     SchemaRefreshSchedule,
     Model,
     GitConfig,
@@ -52,6 +55,8 @@ __all__ = [
     "ConnectionEnvironment",
     "ConnectionEnvironmentSpec",
     "ConnectionSpec",
+    "DbtConfig",
+    "DbtConfigSpec",
     "DbtEnvironment",
     "DbtEnvironmentSpec",
     "Folder",

@@ -19,6 +19,7 @@ from .scenarios_connections import (
     DBT_ENVIRONMENT,
     SCHEMA_REFRESH_SCHEDULE,
 )
+from .scenarios_dbt import DBT_CONFIG
 from .scenarios_models import GIT_CONFIG, MODEL, SCHEDULE
 
 __all__ = ["SCENARIOS", "Scenario", "World"]
@@ -142,6 +143,7 @@ SCENARIOS = [
     CONNECTION_ENVIRONMENT,
     SCHEMA_REFRESH_SCHEDULE,
     DBT_ENVIRONMENT,
+    DBT_CONFIG,
     MODEL,
     GIT_CONFIG,
     SCHEDULE,

@@ -12,6 +12,7 @@ import pulumi
 from omni_pulumi.resource import OmniResource, given
 from omni_pulumi.resources.connection import ConnectionSpec
 from omni_pulumi.resources.connection_environment import ConnectionEnvironmentSpec
+from omni_pulumi.resources.dbt_config import DbtConfigSpec
 from omni_pulumi.resources.dbt_environment import DbtEnvironmentSpec
 from omni_pulumi.resources.folder import FolderSpec
 from omni_pulumi.resources.git_config import GitConfigSpec
@@ -24,6 +25,7 @@ from omni_pulumi.resources.user_group import UserGroupSpec
 __all__ = [
     "Connection",
     "ConnectionEnvironment",
+    "DbtConfig",
     "DbtEnvironment",
     "Folder",
     "GitConfig",
@@ -151,6 +153,42 @@ class ConnectionEnvironment(OmniResource, spec=ConnectionEnvironmentSpec):
         base_connection_id: pulumi.Input[str],
         environment_connection_id: pulumi.Input[str],
         user_attribute_values: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)
+
+
+class DbtConfig(OmniResource, spec=DbtConfigSpec):
+    """A connection's dbt repository configuration.
+
+    ``adopt_id`` (or ``ResourceOptions(import_=...)``): the connection's uuid (a connection has at most one dbt configuration).
+    Reference: docs/resources/dbt_config.md
+    """
+
+    connection_id: pulumi.Output[str]
+    ssh_url: pulumi.Output[str]
+    branch: pulumi.Output[str]
+    autogen_relationships: pulumi.Output[bool]
+    enable_virtual_schemas: pulumi.Output[bool]
+    enable_semantic_layer: pulumi.Output[bool]
+    dbt_version: pulumi.Output[str | None]
+    project_root_path: pulumi.Output[str | None]
+    rotate_keys_trigger: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        connection_id: pulumi.Input[str],
+        ssh_url: pulumi.Input[str],
+        branch: pulumi.Input[str],
+        autogen_relationships: pulumi.Input[bool] | None = None,
+        enable_virtual_schemas: pulumi.Input[bool] | None = None,
+        enable_semantic_layer: pulumi.Input[bool] | None = None,
+        dbt_version: pulumi.Input[str] | None = None,
+        project_root_path: pulumi.Input[str] | None = None,
+        rotate_keys_trigger: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -16,6 +16,10 @@ class OmniConfigError(OmniError):
     """Settings are missing or malformed (base URL, API key, numbers in stack config)."""
 
 
+class OmniResourceError(OmniError):
+    """Managing one resource failed; the message names the resource and what to do."""
+
+
 class OmniApiError(OmniError):
     """Omni answered a request with an error status.
 

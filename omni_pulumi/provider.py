@@ -40,8 +40,8 @@ from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import (
     OmniAmbiguousWrite,
     OmniApiError,
-    OmniError,
     OmniNotFound,
+    OmniResourceError,
     OmniTransportError,
 )
 from omni_pulumi.listcache import LISTS
@@ -52,10 +52,6 @@ from omni_pulumi.spec import ResourceSpec
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 #: The adoption marker: the id of an existing Omni object that create takes over instead of creating.
 ADOPT_ID = "adopt_id"
-
-
-class OmniResourceError(OmniError):
-    """An Omni call failed while managing one resource; the message names the resource."""
 
 
 def is_unknown(value: Any) -> bool:

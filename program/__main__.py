@@ -51,6 +51,14 @@ def define() -> None:
         timezone="Europe/Amsterdam",
     )
 
+    omni.DbtConfig(
+        "dbt-repo",
+        connection_id=warehouse.id,
+        ssh_url="git@github.com:acme/dbt-project.git",
+        branch="main",
+        autogen_relationships=True,
+        project_root_path="transform",
+    )
     omni.DbtEnvironment(
         "dbt-production",
         connection_id=warehouse.id,

@@ -15,6 +15,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from .clock import Clock
 from .faults import DropRule, FailRule, Faults
 from .ratelimit import RateLimiter
+from .routes.dbt_config import DBT_DIALECTS
 from .seed import apply_seed
 from .server import EmulatorApp, Exchange
 from .store import Store, mini_uuid, new_id
@@ -68,6 +69,9 @@ class Emulator:
         self.exchanges: list[Exchange] = []
         self.latency = 0.0
         self.connection_environments_list_enabled = True
+        #: Dialects whose connections offer dbt; empty: an instance without dbt
+        #: (``GET /api/v1/connections/{id}/dbt`` answers ``supportsDbt: false``).
+        self.dbt_dialects: set[str] = set(DBT_DIALECTS)
         #: How many status polls of a job answer IN_PROGRESS before it reports its outcome.
         self.job_polls_in_progress = 1
         #: The outcome jobs report once done: "COMPLETED" or "FAILED".

@@ -25,6 +25,7 @@ COLLECTIONS = (
     "connections",
     "connection_environments",
     "dbt_environments",
+    "dbt_configs",
     "refresh_schedules",
     "models",
     "jobs",
@@ -35,6 +36,7 @@ COLLECTIONS = (
     "folder_permits",
     "groups",
     "group_model_roles",
+    "user_model_roles",
 )
 
 

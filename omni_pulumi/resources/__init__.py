@@ -6,6 +6,7 @@ order of the reference pages and of export (objects another kind references come
 
 from omni_pulumi.resources.connection import ConnectionSpec
 from omni_pulumi.resources.connection_environment import ConnectionEnvironmentSpec
+from omni_pulumi.resources.dbt_config import DbtConfigSpec
 from omni_pulumi.resources.dbt_environment import DbtEnvironmentSpec
 from omni_pulumi.resources.folder import FolderSpec
 from omni_pulumi.resources.git_config import GitConfigSpec
@@ -23,6 +24,7 @@ __all__ = [
     "SPECS",
     "ConnectionEnvironmentSpec",
     "ConnectionSpec",
+    "DbtConfigSpec",
     "DbtEnvironmentSpec",
     "FolderSpec",
     "GitConfigSpec",

@@ -1,4 +1,9 @@
-"""Folder: where documents live. Omni has no GET by id, so reads list by path and match the id."""
+"""Folder: where documents live.
+
+A single read (after a create or a rename, adoption) is one ``GET /api/v1/folders/{id}``; a refresh,
+which reads every folder of a stack in one burst, shares one listing of the folders instead (see
+:meth:`FolderSpec.read`), so it costs the listing's pages, not a call per folder.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
-from omni_pulumi.errors import OmniBadRequest, OmniNotFound
+from omni_pulumi.errors import OmniAuthError, OmniBadRequest, OmniNotFound
 from omni_pulumi.listcache import LISTS
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
@@ -90,13 +95,21 @@ class FolderSpec(ResourceSpec, register=True):
         "path": Output("The folder's full path in Omni, generated from the hierarchy."),
     }
     notes = """
-- Omni has no GET for one folder: a read lists the folders of its scope and matches the id, so a
-  folder renamed outside Pulumi is still found. One listing serves every folder read for a few
-  seconds (writes through the provider drop it), so a refresh costs the listing's pages (100
-  folders a page), not a call per folder; see docs/performance.md.
-- Folder records do not say which folder is the parent, so a move outside Pulumi is not seen by
-  refresh. Adoption finds the parent from the folder's path.
-- Restricted folders are listed per owner: set `user_id` on restricted folders so they can be read.
+- Omni's create and rename answers leave out the folder's path (live findings 3 and 4 of
+  ashima-omni/terraform-provider-omni), so the provider never takes `path` from them: after a
+  create or a rename it reads the folder with `GET /api/v1/folders/{id}` (one call).
+- Reads: a single read (after a create or a rename, and adoption) is `GET /api/v1/folders/{id}`,
+  one call whatever the number of folders in Omni. A refresh reads every folder of the stack in one
+  burst, so it uses one listing of the organization's folders shared by all of them (100 a page;
+  writes through the provider drop it), costing the listing's pages rather than a call per folder;
+  a folder the listing does not show (a restricted folder whose owner is not known, or one deleted)
+  is then looked up by id before it is declared gone. See docs/performance.md.
+- `GET /api/v1/folders/{id}` gives the name, path and scope, but not the owner (Omni returns it
+  with the folder's permissions) nor the parent. Neither it nor the listing says which folder is
+  the parent, so a move outside Pulumi is not seen by refresh. Adoption reads the folder by id, its
+  owner from its permissions (`isOwner`), and its parent from its path (a listing filtered by the
+  parent's path): 3 calls for a subfolder, 2 for a root folder. A restricted folder whose `user_id`
+  is unset is read by id on refresh (the listing of restricted folders needs the owner).
 - Omni deletes only empty folders. Destroying one that still holds documents fails with a message
   saying so, unless `force_destroy=True` (then Omni deletes its content too, up to 100 items).
 - A change that replaces a folder (`parent_folder_id`, `scope`, `user_id`) is refused at preview
@@ -127,19 +140,39 @@ class FolderSpec(ResourceSpec, register=True):
             "userId": args.get("user_id"),
         }
         made = client.post(PATH, json={k: v for k, v in body.items() if v is not None})
-        return made["id"], _observed(made)
+        # The create answer may lack the path (live finding 3): take it from a read, never from
+        # the answer; the answer still says what Omni chose for owner and scope.
+        read = self._get(client, made["id"]) or {}
+        return made["id"], {**_observed(made), **read}
 
     def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
-        found = self._find(client, lambda record: record["id"] == id_, state)
-        if found is None:
+        """The folder as Omni holds it.
+
+        A state with a path is a refresh (or export): every folder of a stack is read in the same
+        burst, so the shared listing serves them all for the cost of its pages, and a folder it
+        does not show is looked up by id before being called gone. Without a path (adoption, a
+        parent's lookup) this is a single read: one GET by id.
+        """
+        if state.get("path"):
+            found = self._find(client, lambda record: record["id"] == id_, state)
+            if found is not None:
+                record, scope = found
+                observed = _observed({**record, "scope": scope})
+                if "parent_folder_id" not in state:
+                    observed["parent_folder_id"] = self._listed_parent(client, record["path"])
+                return observed
+        observed = self._get(client, id_)
+        if observed is None:
             return None
-        record, scope = found
-        observed = _observed({**record, "scope": scope})
-        if "parent_folder_id" not in state:
-            # Adoption: the list has no parent id, so find the folder whose path holds this one.
-            parent_path = _parent_path(record["path"])
-            parent = parent_path and self._find(client, lambda r: r["path"] == parent_path, {})
-            observed["parent_folder_id"] = parent[0]["id"] if parent else None
+        # What the GET leaves out, each at one more call where it is not known: the parent
+        # (adoption) and the owner (adoption, or a folder whose owner was never recorded).
+        adopting = "parent_folder_id" not in state
+        if adopting:
+            observed["parent_folder_id"] = self._parent_by_path(client, observed, state)
+        if adopting or not state.get("user_id"):
+            owner = self._owner(client, id_)
+            if owner is not None:
+                observed["user_id"] = owner
         return observed
 
     def update(
@@ -153,8 +186,9 @@ class FolderSpec(ResourceSpec, register=True):
         if news["name"] == olds.get("name"):
             return {}  # only force_destroy changed: it lives in the stack, not in Omni
         client.patch(f"{PATH}/{quote_segment(id_)}", json={"name": news["name"]})
-        # PATCH answers with the folder's own path segment only; read the full path back.
-        return self.read(client, id_, {**olds, "path": None}) or {}
+        # The PATCH answer has at most the folder's own path segment (none on a live instance,
+        # finding 4); read the full path back by id.
+        return self._get(client, id_) or {}
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
         params = {"force": "true"} if state.get("force_destroy") else None
@@ -170,10 +204,7 @@ class FolderSpec(ResourceSpec, register=True):
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         parent_path = None
         if args.get("parent_folder_id"):
-            # Only the parent's path is needed, not its own parent: a known (unset) parent id
-            # keeps read from looking that up.
-            known = {"scope": args.get("scope"), "parent_folder_id": None}
-            parent = self.read(client, args["parent_folder_id"], known)
+            parent = self._get(client, args["parent_folder_id"])
             parent_path = parent and parent["path"]
         found = self._find(
             client,
@@ -181,6 +212,56 @@ class FolderSpec(ResourceSpec, register=True):
             args,
         )
         return found[0]["id"] if found else None
+
+    def _get(self, client: OmniClient, id_: str) -> dict[str, Any] | None:
+        """One folder by id (``GET /api/v1/folders/{id}``): name, path, scope; None when gone.
+
+        The answer has no owner (Omni gives it with the permissions), so ``user_id`` is left out
+        and the engine keeps what it knew.
+        """
+        try:
+            record = client.get(f"{PATH}/{quote_segment(id_)}")
+        except OmniNotFound:
+            return None
+        observed = _observed(record)
+        if record.get("ownerId") is None:
+            del observed["user_id"]
+        return observed
+
+    def _owner(self, client: OmniClient, id_: str) -> str | None:
+        """The owner's user id, from the folder's permits (``isOwner``), where Omni gives it."""
+        try:
+            answer = client.get(f"{PATH}/{quote_segment(id_)}/permissions")
+        except (OmniNotFound, OmniAuthError):
+            return None  # not a manager of it: the owner stays unknown until a refresh lists it
+        for permit in (answer or {}).get("permits") or []:
+            if permit.get("type") == "user" and (permit.get("direct") or {}).get("isOwner"):
+                return permit.get("id")
+        return None
+
+    def _listed_parent(self, client: OmniClient, path: str) -> str | None:
+        """The id of the folder whose path holds ``path``, from the shared listing."""
+        parent_path = _parent_path(path)
+        parent = parent_path and self._find(client, lambda r: r["path"] == parent_path, {})
+        return parent[0]["id"] if parent else None
+
+    def _parent_by_path(
+        self, client: OmniClient, observed: Mapping[str, Any], state: Mapping[str, Any]
+    ) -> str | None:
+        """The parent's id for a single read: one listing filtered by the parent's exact path."""
+        parent_path = _parent_path(observed["path"])
+        if parent_path is None:
+            return None
+        params: dict[str, Any] = {"path": parent_path, "scope": observed.get("scope")}
+        if observed.get("scope") == "restricted":
+            if not state.get("user_id"):
+                return None  # restricted folders are listed per owner only
+            params["ownerId"] = state["user_id"]
+        try:
+            records = list(client.paginate_cursor(PATH, params))
+        except OmniNotFound:
+            return None
+        return next((r["id"] for r in records if r["path"] == parent_path), None)
 
     def _find(
         self, client: OmniClient, match, state: Mapping[str, Any]

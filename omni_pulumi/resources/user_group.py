@@ -7,12 +7,12 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from omni_pulumi.client import OmniClient, quote_segment
-from omni_pulumi.errors import OmniNotFound
+from omni_pulumi.client import OmniClient
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 PATH = "/api/scim/v2/Groups"
+PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 class UserGroupArgs(OmniArgs):
@@ -26,16 +26,14 @@ class UserGroupArgs(OmniArgs):
         Arg(
             updatable=True,
             unordered=True,
+            # SCIM names each member as {"value": <user id>}.
+            to_api=lambda users: [{"value": user} for user in users],
+            from_api=lambda members: sorted(m["value"] for m in members or []),
             hint="pass user membership ids (uuids)",
             doc="User ids of the members, compared as a set. An update replaces the whole "
-            "membership.",
+            "membership (a SCIM PATCH `replace` of `members`).",
         ),
     ] = []
-
-
-def _observed(group: Mapping[str, Any]) -> dict[str, Any]:
-    members = sorted(m["value"] for m in group.get("members") or [])
-    return {"display_name": group["displayName"], "members": members}
 
 
 class UserGroupSpec(ResourceSpec, register=True):
@@ -52,23 +50,12 @@ class UserGroupSpec(ResourceSpec, register=True):
     notes = """
 - Groups live behind Omni's SCIM API, which takes an **organization API key** only: a personal
   access token gets 403, and the error says so.
-- An update is a SCIM `PUT`, which replaces the whole membership with the program's `members`.
+- An update is a SCIM `PATCH` of `replace` operations (the display name, and the whole
+  membership with the program's `members`), never a `PUT`: a live Omni refuses SCIM `PUT` on groups
+  with `members: Required` even for a well-formed body (live finding 13 of
+  ashima-omni/terraform-provider-omni).
 - Group names are unique: a replacement that keeps the name deletes the old group first.
 """
-
-    def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        body = {
-            "displayName": args["display_name"],
-            "members": [{"value": user} for user in args["members"]],
-        }
-        group = client.post(PATH, json=body)
-        return group["id"], _observed(group)
-
-    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
-        try:
-            return _observed(client.get(f"{PATH}/{quote_segment(id_)}"))
-        except OmniNotFound:
-            return None
 
     def update(
         self,
@@ -78,18 +65,16 @@ class UserGroupSpec(ResourceSpec, register=True):
         news: dict[str, Any],
         changed: set[str],
     ) -> dict[str, Any]:
-        # PUT overwrites the membership: send every member, with the display SCIM requires.
-        body = {
-            "displayName": news["display_name"],
-            "members": [{"value": user, "display": user} for user in news["members"]],
-        }
-        return _observed(client.put(f"{PATH}/{quote_segment(id_)}", json=body))
-
-    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        client.delete(f"{PATH}/{quote_segment(id_)}")
-
-    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        for group in client.paginate_scim(PATH, {"excludedAttributes": "members"}):
-            if group["displayName"] == args["display_name"]:
-                return group["id"]
-        return None
+        # A live Omni refuses SCIM PUT on groups (finding 13): PATCH with replace operations,
+        # one for the name and one replacing the whole membership, for what changed.
+        operations = []
+        body = self.body(news, changed)
+        operations = [
+            {"op": "replace", "path": path, "value": value} for path, value in body.items()
+        ]
+        if not operations:
+            return {}
+        answer = client.patch(
+            self.item_path(id_), json={"schemas": [PATCH_SCHEMA], "Operations": operations}
+        )
+        return self.observe(answer)

@@ -54,15 +54,14 @@ class Api:
         return body["detail"]
 
 
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
+def _checked_emulator(**options: Any) -> Iterator[Emulator]:
     checked = contract.spec_available()
     if not checked:
         gate.TALLY.spec_unchecked_tests += 1
         gate.TALLY.spec_off_reason = contract.MISSING
         if gate.on_ci():
             pytest.fail(f"CI=true and the spec check is off: {contract.MISSING}", pytrace=False)
-    with Emulator(record=True) as emulator:
+    with Emulator(record=True, **options) as emulator:
         yield emulator
     unsourced = [
         f"{exchange.method} {exchange.path} -> {exchange.status}: {part!r}"
@@ -74,14 +73,32 @@ def emu() -> Iterator[Emulator]:
         "emulator messages with no source in tests/emulator/messages.py:\n" + "\n".join(unsourced)
     )
     if checked:
-        found = [p for exchange in emulator.exchanges for p in contract.problems(exchange)]
+        live = not emulator.spec_only
+        found = [p for e in emulator.exchanges for p in contract.problems(e, live=live)]
         gate.TALLY.spec_checked_exchanges += len(emulator.exchanges)
         assert not found, "exchanges break openapi.json:\n" + "\n".join(found)
 
 
 @pytest.fixture
+def emu() -> Iterator[Emulator]:
+    """An emulator answering as a live Omni does (the default)."""
+    yield from _checked_emulator()
+
+
+@pytest.fixture
 def api(emu: Emulator) -> Api:
     return Api(emu, emu.api_key)
+
+
+@pytest.fixture
+def spec_emu() -> Iterator[Emulator]:
+    """An emulator keeping the spec's reading where a live Omni differs (``spec_only=True``)."""
+    yield from _checked_emulator(spec_only=True)
+
+
+@pytest.fixture
+def spec_api(spec_emu: Emulator) -> Api:
+    return Api(spec_emu, spec_emu.api_key)
 
 
 @pytest.fixture

@@ -171,6 +171,33 @@ BAD_REQUEST = [
         "Not allowed with RESULTS_CHANGED alerts",
     ),
     _m(r"token is required when authMethod is https_token", "own"),
+    _m(
+        r"organizationRole\.organizationAccessBoost: At least one of organizationRole or "
+        r"organizationAccessBoost is required",
+        "spec",
+        "At least one of organizationRole",
+    ),
+    _m(
+        r"organizationAccessBoost: AccessBoost needs an organization role that grants access",
+        "own",
+        "AccessBoost needs an organization role that grants access",
+    ),
+    _m(
+        r"organizationRole: OWNER cannot be granted at the organization level",
+        "own",
+        "OWNER cannot be granted at the organization level",
+    ),
+    _m(
+        r"dbtVersion: Unsupported dbt version '[^']*'\. Supported: .+",
+        "own",
+        "Unsupported dbt version",
+    ),
+    _m(r"projectRootPath: Invalid", "zod", "Invalid"),
+    _m(
+        r"dbt is not supported for \w+ connections",
+        "own",
+        "dbt is not supported for <dialect> connections",
+    ),
 ]
 
 #: Whole messages (answers other than ``Bad Request: ...``).
@@ -209,6 +236,8 @@ WHOLE = [
         "Git configuration already exists for this model",
     ),
     _m(r"Invalid role", "seed-spec"),
+    _m(r"User not found in organization", "seed-spec"),
+    _m(r"dbt not configured for this connection", "spec"),
     _m(r"Only shared and shared_extension models can be assigned model roles", "seed-spec"),
     _m(r"Too Many Requests: .*", "seed-spec", "Too Many Requests"),
     _m(r"Method Not Allowed", "seed-spec"),

@@ -183,7 +183,7 @@ def test_group_model_roles_upsert_and_read(api, emu, connection, shared_model):
     }
     api.ok("POST", path, json={"modelId": shared_model, "roleName": "QUERIER"})
     results = api.ok("GET", path, params={"modelId": shared_model})["results"]
-    assert [(r["roleName"], r["from"]["type"]) for r in results] == [("QUERIER", "GROUP")]
+    assert [(r["roleName"], r["from"]["type"]) for r in results] == [("QUERIER", "Group Role")]
     assert (
         api.error("POST", path, 422, json={"modelId": shared_model, "roleName": "BOSS"})
         == "Invalid role"

@@ -1,4 +1,4 @@
-"""SCIM user groups and users: organization keys only, seeded members, full-replace PUT."""
+"""SCIM user groups and users: organization keys only, seeded members, PATCH (live: no PUT)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ def test_group_lifecycle(api, emu):
         == "Group with this name already exists"
     )
     replaced = api.ok(
-        "PUT",
+        "PATCH",
         f"{G}/{group['id']}",
-        json={"displayName": "Analysts", "members": [{"value": bo, "display": "Bo"}]},
+        json={
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "members", "value": [{"value": bo}]}],
+        },
     )
     assert [m["value"] for m in replaced["members"]] == [bo]
     patch = {
@@ -80,3 +83,35 @@ def test_users_are_listed_and_read(api, emu):
     ]
     assert api.ok("GET", f"/api/scim/v2/Users/{ana}")["userName"] == "ana@example.com"
     api.error("GET", "/api/scim/v2/Users/00000000-0000-4000-8000-000000000000", 404)
+
+
+REPLACE = {"displayName": "Analysts", "members": []}
+
+
+def test_live_put_is_refused_even_for_a_well_formed_body(api):
+    # Live finding 13: SCIM PUT answers `members: Required` whatever the body; PATCH works.
+    group = api.ok("POST", G, 201, json={"displayName": "Analysts"})
+    detail = api.error("PUT", f"{G}/{group['id']}", 400, json=REPLACE)
+    assert detail == "Bad Request: members: Required"
+    patch = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [
+            {"op": "replace", "path": "displayName", "value": "Data analysts"},
+            {"op": "replace", "path": "members", "value": []},
+        ],
+    }
+    assert api.ok("PATCH", f"{G}/{group['id']}", json=patch)["displayName"] == "Data analysts"
+
+
+def test_spec_only_put_replaces_the_members(spec_api, spec_emu):
+    bo = spec_emu.seed_user("bo@example.com", "Bo")
+    group = spec_api.ok("POST", G, 201, json={"displayName": "Analysts"})
+    body = {"displayName": "Analysts", "members": [{"value": bo, "display": "Bo"}]}
+    replaced = spec_api.ok("PUT", f"{G}/{group['id']}", json=body)
+    assert [m["value"] for m in replaced["members"]] == [bo]
+
+
+def test_a_group_has_a_scim_id_and_a_full_uuid(api, emu):
+    group = api.ok("POST", G, 201, json={"displayName": "Analysts"})
+    stored = emu.state.groups[group["id"]]
+    assert len(group["id"]) == 8 and len(stored["uuid"]) == 36

@@ -80,6 +80,16 @@ def build(emulator: Emulator, *, secret_dbt_variable: bool = False) -> Instance:
         f"/api/v1/connections/{ids['snowflake']}/dbt/environments",
         json={"name": "Production", "targetSchema": "ANALYTICS", "variables": variables},
     )
+    client.put(
+        f"/api/v1/connections/{ids['snowflake']}/dbt",
+        json={
+            "sshUrl": "git@github.com:acme/dbt.git",
+            "branch": "main",
+            "autogenRelationships": True,
+            "enableVirtualSchemas": False,
+            "projectRootPath": "transform",
+        },
+    )
     schema = client.post(
         "/api/v1/models", json={"connectionId": ids["prod"], "modelKind": "SCHEMA"}
     )

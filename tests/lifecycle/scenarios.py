@@ -19,6 +19,7 @@ from .scenarios_connections import (
     DBT_ENVIRONMENT,
     SCHEMA_REFRESH_SCHEDULE,
 )
+from .scenarios_dbt import DBT_CONFIG
 from .scenarios_models import GIT_CONFIG, MODEL, SCHEDULE
 
 __all__ = ["SCENARIOS", "Scenario", "World"]
@@ -115,11 +116,13 @@ USER_GROUP = Scenario(
         "members",
         sorted(
             m["value"]
-            for m in w.client.put(
+            for m in w.client.patch(
                 f"/api/scim/v2/Groups/{id_}",
                 json={
-                    "displayName": outs["display_name"],
-                    "members": [{"value": w.users[2], "display": "x"}],
+                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                    "Operations": [
+                        {"op": "replace", "path": "members", "value": [{"value": w.users[2]}]}
+                    ],
                 },
             )["members"]
         ),
@@ -140,6 +143,7 @@ SCENARIOS = [
     CONNECTION_ENVIRONMENT,
     SCHEMA_REFRESH_SCHEDULE,
     DBT_ENVIRONMENT,
+    DBT_CONFIG,
     MODEL,
     GIT_CONFIG,
     SCHEDULE,

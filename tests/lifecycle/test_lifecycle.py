@@ -85,6 +85,7 @@ EXPECTED_KINDS = {
         "Model",
         "GitConfig",
         "Schedule",
+        "DbtConfig",
     },
     "adopt_conflict": {"Folder", "Connection", "ConnectionEnvironment", "Model", "Schedule"},
 }

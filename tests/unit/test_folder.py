@@ -1,4 +1,5 @@
-"""Folder: no GET by id (reads list the scope and match the id), rename in place, guarded delete."""
+"""Folder: single reads by id (create and rename read-backs, adoption), refresh by the shared
+listing, rename in place, guarded delete. Write answers are never trusted for the path."""
 
 from __future__ import annotations
 
@@ -31,26 +32,54 @@ def page(*records: dict) -> dict:
 NOT_FOUND = {"detail": "Folder not found", "status": 404}
 
 
+def got(id_: str, name: str, path: str, scope: str = "organization") -> dict:
+    """A folder as GET /api/v1/folders/{id} answers it (no owner, no parent)."""
+    return {"id": id_, "name": name, "path": path, "scope": scope, "url": f"https://x/f{path}"}
+
+
+def made(id_: str, name: str, scope: str = "organization") -> dict:
+    """A create answer as a live Omni gives it: no path, no url (finding 3)."""
+    return {"id": id_, "name": name, "ownerId": OWNER, "scope": scope}
+
+
+def by_id(api, record: dict) -> None:
+    api.add(responses.GET, f"{FOLDERS}/{record['id']}", json=record)
+
+
+def owned_by(api, folder: str, owner: str = OWNER) -> None:
+    permit = {
+        "id": owner,
+        "name": "Ann",
+        "type": "user",
+        "direct": {"role": "MANAGER", "accessBoost": False, "isOwner": True},
+    }
+    api.add(responses.GET, f"{FOLDERS}/{folder}/permissions", json={"permits": [permit]})
+
+
 SPEC = FolderSpec
 
 
 @pytest.fixture
 def finance(api, provider):
     """A root folder created by Pulumi (Omni chose scope and owner), the requests log cleared."""
-    made = {**record(FOLDER, "Finance", "/finance"), "scope": "organization"}
-    api.add(responses.POST, FOLDERS, json=made, status=201)
+    api.add(responses.POST, FOLDERS, json=made(FOLDER, "Finance"), status=201)
+    by_id(api, got(FOLDER, "Finance", "/finance"))
     id_, outs = create(provider, name="Finance")
     api.calls.reset()
     return id_, outs
 
 
-def test_create_posts_only_the_given_settings_and_records_what_omni_chose(api, provider):
-    made = {**record(FOLDER, "Reports", "/finance/reports"), "scope": "organization"}
-    api.add(responses.POST, FOLDERS, json=made, status=201)
+def test_create_posts_only_the_given_settings_and_reads_the_path_by_id(api, provider):
+    # The create answer lacks the path (live finding 3): one GET by id gives it.
+    api.add(responses.POST, FOLDERS, json=made(FOLDER, "Reports"), status=201)
+    by_id(api, got(FOLDER, "Reports", "/finance/reports"))
 
     id_, outs = create(provider, name="Reports", parent_folder_id=PARENT)
 
-    assert sent(api) == [("POST", "/api/v1/folders", {"name": "Reports", "parentFolderId": PARENT})]
+    assert sent(api) == [
+        ("POST", "/api/v1/folders", {"name": "Reports", "parentFolderId": PARENT}),
+        ("GET", f"/api/v1/folders/{FOLDER}", None),
+    ]
     assert id_ == FOLDER
     assert outs == {
         "name": "Reports",
@@ -104,28 +133,51 @@ def test_read_after_a_rename_outside_pulumi_finds_the_id(api, provider, finance)
 def test_read_of_a_folder_deleted_outside_pulumi_returns_an_empty_id(api, provider, finance):
     id_, outs = finance
     api.add(responses.GET, FOLDERS, json=page(record(OTHER, "Other", "/other")))
+    api.add(responses.GET, f"{FOLDERS}/{FOLDER}", json=NOT_FOUND, status=404)
 
     result = provider.read(id_, outs)
 
     assert result.id == ""
-    # Restricted folders are listed per owner: the scan asks for the recorded owner's.
-    assert sent(api)[-1][1] == f"/api/v1/folders?ownerId={OWNER}&pageSize=100&scope=restricted"
+    # Restricted folders are listed per owner: the scan asks for the recorded owner's; a folder
+    # no listing shows is looked up by id before it is called gone.
+    assert [p for _, p, _ in sent(api)][-2:] == [
+        f"/api/v1/folders?ownerId={OWNER}&pageSize=100&scope=restricted",
+        f"/api/v1/folders/{FOLDER}",
+    ]
 
 
-def test_rename_is_a_patch_of_the_name(api, provider, finance):
+def test_refresh_of_a_restricted_folder_without_a_known_owner_reads_it_by_id(api, provider):
+    # The listing of restricted folders needs the owner; by id the folder is found anyway.
+    state = {"name": "Mine", "scope": "restricted", "user_id": None, "path": "/mine"}
+    api.add(responses.GET, FOLDERS, json=page())
+    by_id(api, got(FOLDER, "Mine", "/mine", scope="restricted"))
+    owned_by(api, FOLDER)
+
+    result = provider.read(FOLDER, {**state, "parent_folder_id": None, "force_destroy": False})
+
+    # The owner, never recorded, comes from the permits: the next refresh can list it.
+    assert [p for _, p, _ in sent(api)] == [
+        "/api/v1/folders?pageSize=100&scope=organization",
+        f"/api/v1/folders/{FOLDER}",
+        f"/api/v1/folders/{FOLDER}/permissions",
+    ]
+    assert (result.id, result.outs["scope"], result.outs["path"]) == (FOLDER, "restricted", "/mine")
+    assert result.outs["user_id"] == OWNER
+
+
+def test_rename_is_a_patch_of_the_name_and_a_read_by_id(api, provider, finance):
+    # A live update answer has no path (finding 4); the spec's has only the own segment.
     id_, outs = finance
-    api.add(
-        responses.PATCH,
-        f"{FOLDERS}/{FOLDER}",
-        json={"id": FOLDER, "name": "Money", "path": "money"},
-    )
-    api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Money", "/money")))
+    api.add(responses.PATCH, f"{FOLDERS}/{FOLDER}", json={"id": FOLDER, "name": "Money"})
+    by_id(api, got(FOLDER, "Money", "/money"))
 
     replaces, outs = update(provider, id_, outs, name="Money")
 
     assert replaces == []
-    assert sent(api)[0] == ("PATCH", f"/api/v1/folders/{FOLDER}", {"name": "Money"})
-    assert [m for m, _, _ in sent(api)] == ["PATCH", "GET"]
+    assert sent(api) == [
+        ("PATCH", f"/api/v1/folders/{FOLDER}", {"name": "Money"}),
+        ("GET", f"/api/v1/folders/{FOLDER}", None),
+    ]
     assert (outs["name"], outs["path"]) == ("Money", "/money")  # the full path, read back
     assert (outs["scope"], outs["user_id"]) == ("organization", OWNER)
 
@@ -208,26 +260,31 @@ def test_delete_of_an_already_deleted_folder_succeeds(api, provider, finance):
     assert len(api.calls) == 1
 
 
-def test_adopt_reads_the_folder_and_its_parent_and_renames_it(api, provider):
-    api.add(
-        responses.GET,
-        FOLDERS,
-        json=page(record(PARENT, "Finance", "/finance"), record(FOLDER, "Q1", "/finance/q1")),
-    )
-    api.add(
-        responses.PATCH, f"{FOLDERS}/{FOLDER}", json={"id": FOLDER, "name": "Q1 2026", "path": "q1"}
-    )
+def test_adopt_reads_by_id_with_owner_and_parent_and_renames_it(api, provider):
+    by_id(api, got(FOLDER, "Q1", "/finance/q1"))
+    api.add(responses.GET, FOLDERS, json=page(record(PARENT, "Finance", "/finance")))
+    owned_by(api, FOLDER)
+    api.add(responses.PATCH, f"{FOLDERS}/{FOLDER}", json={"id": FOLDER, "name": "Q1 2026"})
+    by_id(api, got(FOLDER, "Q1 2026", "/finance/q1"))
 
     id_, outs = create(provider, name="Q1 2026", parent_folder_id=PARENT, adopt_id=FOLDER)
 
-    assert "POST" not in [m for m, _, _ in sent(api)]
-    assert ("PATCH", f"/api/v1/folders/{FOLDER}", {"name": "Q1 2026"}) in sent(api)
+    # One GET by id, the parent by its exact path, the owner from the permits: no full listing.
+    assert [(m, p) for m, p, _ in sent(api)] == [
+        ("GET", f"/api/v1/folders/{FOLDER}"),
+        ("GET", "/api/v1/folders?pageSize=100&path=/finance&scope=organization"),
+        ("GET", f"/api/v1/folders/{FOLDER}/permissions"),
+        ("PATCH", f"/api/v1/folders/{FOLDER}"),
+        ("GET", f"/api/v1/folders/{FOLDER}"),
+    ]
     assert id_ == FOLDER
     assert (outs["name"], outs["parent_folder_id"], outs["adopt_id"]) == ("Q1 2026", PARENT, FOLDER)
+    assert (outs["user_id"], outs["path"]) == (OWNER, "/finance/q1")
 
 
 def test_adopt_refuses_a_folder_under_another_parent(api, provider):
-    api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Q1", "/q1")))
+    by_id(api, got(FOLDER, "Q1", "/q1"))
+    owned_by(api, FOLDER)
 
     with pytest.raises(OmniResourceError) as error:
         create(provider, name="Q1", parent_folder_id=PARENT, adopt_id=FOLDER)
@@ -235,21 +292,31 @@ def test_adopt_refuses_a_folder_under_another_parent(api, provider):
     message = str(error.value)
     assert "`parent_folder_id` is None in Omni" in message
     assert repr(PARENT) in message
-    assert [m for m, _, _ in sent(api)] == ["GET"]  # nothing written
+    assert {m for m, _, _ in sent(api)} == {"GET"}  # nothing written
+
+
+def test_adopt_refuses_a_folder_of_another_owner(api, provider):
+    by_id(api, got(FOLDER, "Q1", "/q1"))
+    owned_by(api, FOLDER, OTHER)
+
+    with pytest.raises(OmniResourceError, match="`user_id` is"):
+        create(provider, name="Q1", user_id=OWNER, adopt_id=FOLDER)
 
 
 def test_adopt_of_a_missing_folder_names_kind_and_id(api, provider):
-    api.add(responses.GET, FOLDERS, json=page(record(OTHER, "Other", "/other")))
+    api.add(responses.GET, f"{FOLDERS}/{FOLDER}", json=NOT_FOUND, status=404)
 
     with pytest.raises(OmniResourceError, match=f"Cannot adopt Folder '{FOLDER}'.*no such Folder"):
         create(provider, name="Q1", adopt_id=FOLDER)
 
-    assert {m for m, _, _ in sent(api)} == {"GET"}
+    assert sent(api) == [("GET", f"/api/v1/folders/{FOLDER}", None)]
 
 
 def test_create_after_a_lost_answer_adopts_the_folder_omni_made(api, provider):
     api.add(responses.POST, FOLDERS, body=requests.ConnectionError("connection reset"))
     api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Finance", "/finance")))
+    by_id(api, got(FOLDER, "Finance", "/finance"))
+    owned_by(api, FOLDER)
 
     id_, outs = create(provider, name="Finance")
 
@@ -261,26 +328,29 @@ def test_create_after_a_lost_answer_adopts_the_folder_omni_made(api, provider):
 
 def test_lost_answer_for_a_subfolder_matches_name_and_parent_path(api, provider):
     api.add(responses.POST, FOLDERS, body=requests.ReadTimeout("read timed out"))
+    by_id(api, got(PARENT, "Finance", "/finance"))
     listing = page(
         record(OTHER, "Q1", "/q1"),  # same name at the root: not ours
         record(PARENT, "Finance", "/finance"),
         record(FOLDER, "Q1", "/finance/q1"),
     )
     api.add(responses.GET, FOLDERS, json=listing)
+    by_id(api, got(FOLDER, "Q1", "/finance/q1"))
+    owned_by(api, FOLDER)
 
     id_, outs = create(provider, name="Q1", parent_folder_id=PARENT)
 
-    # One listing finds the parent's path, the folder under it and its record: no second POST.
-    assert [m for m, _, _ in sent(api)] == ["POST", "GET"]
+    # The parent's path by id, the folder found under it in the listing: no second POST.
+    assert [m for m, _, _ in sent(api)].count("POST") == 1
     assert (id_, outs["path"], outs["parent_folder_id"]) == (FOLDER, "/finance/q1", PARENT)
 
 
 def test_create_after_a_502_posts_again_when_no_folder_was_made(api, provider):
-    made = {**record(FOLDER, "Finance", "/finance"), "scope": "organization"}
     api.add(responses.POST, FOLDERS, json={"detail": "Bad gateway"}, status=502)
     # A same-named folder elsewhere is not ours.
     api.add(responses.GET, FOLDERS, json=page(record(OTHER, "Finance", "/archive/finance")))
-    api.add(responses.POST, FOLDERS, json=made, status=201)
+    api.add(responses.POST, FOLDERS, json=made(FOLDER, "Finance"), status=201)
+    by_id(api, got(FOLDER, "Finance", "/finance"))
 
     id_, _ = create(provider, name="Finance")
 
@@ -288,6 +358,7 @@ def test_create_after_a_502_posts_again_when_no_folder_was_made(api, provider):
         ("POST", "/api/v1/folders"),
         ("GET", "/api/v1/folders?pageSize=100&scope=organization"),
         ("POST", "/api/v1/folders"),
+        ("GET", f"/api/v1/folders/{FOLDER}"),
     ]
     assert id_ == FOLDER
 
@@ -312,7 +383,8 @@ def test_check_names_the_argument_and_what_is_allowed(provider, args, field, wor
 
 def test_adopting_with_force_destroy_writes_nothing_and_says_so(api, provider, capsys):
     # force_destroy is a setting of the stack, not of Omni: adoption has nothing to write for it.
-    api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Finance", "/finance")))
+    by_id(api, got(FOLDER, "Finance", "/finance"))
+    owned_by(api, FOLDER)
 
     id_, outs = create(provider, name="Finance", force_destroy=True, adopt_id=FOLDER)
 

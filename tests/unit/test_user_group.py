@@ -1,4 +1,4 @@
-"""UserGroup: a SCIM group whose PUT replaces the whole membership; members compare as a set."""
+"""UserGroup: a SCIM group updated by PATCH replace operations (never PUT); members compare as a set."""
 
 from __future__ import annotations
 
@@ -72,35 +72,56 @@ def test_member_order_is_no_change(analysts, provider):
     assert diff.changes is False
 
 
-def test_update_puts_the_whole_membership(api, provider, analysts):
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+def test_update_patches_the_whole_membership_never_puts(api, provider, analysts):
+    # A live Omni refuses SCIM PUT on groups (finding 13): replace operations go by PATCH.
     id_, outs = analysts
-    api.add(responses.PUT, f"{GROUPS}/{GROUP}", json=group("Analysts", ANN, CY))
+    api.add(responses.PATCH, f"{GROUPS}/{GROUP}", json=group("Analysts", ANN, CY))
 
     replaces, outs = update(provider, id_, outs, display_name="Analysts", members=[CY, ANN])
 
     assert replaces == []
     assert sent(api) == [
         (
-            "PUT",
+            "PATCH",
             f"/api/scim/v2/Groups/{GROUP}",
             {
-                "displayName": "Analysts",
-                "members": [{"value": ANN, "display": ANN}, {"value": CY, "display": CY}],
+                "schemas": [PATCH_OP],
+                "Operations": [
+                    {"op": "replace", "path": "members", "value": [{"value": ANN}, {"value": CY}]}
+                ],
             },
         )
     ]
     assert outs["members"] == [ANN, CY]
 
 
-def test_rename_is_an_update_not_a_replacement(api, provider, analysts):
+def test_rename_is_a_patch_of_the_name_not_a_replacement(api, provider, analysts):
     id_, outs = analysts
-    api.add(responses.PUT, f"{GROUPS}/{GROUP}", json=group("Data analysts", ANN, BOB))
+    api.add(responses.PATCH, f"{GROUPS}/{GROUP}", json=group("Data analysts", ANN, BOB))
 
     replaces, outs = update(provider, id_, outs, display_name="Data analysts", members=[ANN, BOB])
 
     assert replaces == []
-    assert sent(api)[0][2]["displayName"] == "Data analysts"
+    assert sent(api)[0][2]["Operations"] == [
+        {"op": "replace", "path": "displayName", "value": "Data analysts"}
+    ]
     assert outs["display_name"] == "Data analysts"
+
+
+def test_emptying_the_membership_replaces_it_with_none(api, provider, analysts):
+    id_, outs = analysts
+    api.add(responses.PATCH, f"{GROUPS}/{GROUP}", json=group("Team"))
+
+    _, outs = update(provider, id_, outs, display_name="Team", members=[])
+
+    assert sent(api)[0][2]["Operations"] == [
+        {"op": "replace", "path": "displayName", "value": "Team"},
+        {"op": "replace", "path": "members", "value": []},
+    ]
+    assert outs["members"] == []
 
 
 def test_read_reports_members_changed_outside_pulumi(api, provider, analysts):
@@ -149,15 +170,16 @@ def test_a_personal_token_is_told_to_use_an_organization_key(api, provider):
 
 def test_adopt_writes_the_programs_membership(api, provider):
     api.add(responses.GET, f"{GROUPS}/{GROUP}", json=group("Analysts", ANN))
-    api.add(responses.PUT, f"{GROUPS}/{GROUP}", json=group("Analysts", ANN, BOB))
+    api.add(responses.PATCH, f"{GROUPS}/{GROUP}", json=group("Analysts", ANN, BOB))
 
     id_, outs = create(provider, display_name="Analysts", members=[BOB, ANN], adopt_id=GROUP)
 
     assert [(m, p) for m, p, _ in sent(api)] == [
         ("GET", f"/api/scim/v2/Groups/{GROUP}"),
-        ("PUT", f"/api/scim/v2/Groups/{GROUP}"),
+        ("PATCH", f"/api/scim/v2/Groups/{GROUP}"),
     ]
-    assert [m["value"] for m in sent(api)[1][2]["members"]] == [ANN, BOB]
+    (operation,) = sent(api)[1][2]["Operations"]
+    assert [m["value"] for m in operation["value"]] == [ANN, BOB]
     assert (id_, outs["members"], outs["adopt_id"]) == (GROUP, [ANN, BOB], GROUP)
 
 

@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 
 if TYPE_CHECKING:
     from omni_pulumi.client import OmniClient
+    from omni_pulumi.config import OmniSettings
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,13 @@ class Arg:
     ``secret``: stored as a Pulumi secret even when the program passes a plain string.
     ``write_only``: Omni never returns it, so read carries the value over from state.
     ``computed``: Omni fills it in when the program leaves it unset; unset then means "no opinion".
+    (For a ``local`` setting the provider fills it in, from the resource's other arguments.)
     ``unordered``: a list whose order means nothing; it is sorted so that diffs compare it as a set.
     ``local``: a setting of the stack, not of Omni (``force_destroy``): never sent on update, so a
     change is an in-place no-op and adoption has nothing to write for it.
     ``api``: Omni's JSON name where it is not the camelCase of the argument.
     ``hint``: the fix a user should read when the value is refused at preview.
+    ``default_doc``: the docs' default where it depends on other arguments (unset otherwise).
     """
 
     updatable: bool = False
@@ -43,6 +46,7 @@ class Arg:
     api: str | None = None
     hint: str = ""
     doc: str = ""
+    default_doc: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,10 @@ class ResourceSpec:
         so that preview refuses them instead of `up` failing halfway. ``olds`` are the previous inputs.
         """
         return ()
+
+    def configure(self, settings: OmniSettings) -> None:
+        """Take the stack's settings that shape how this resource waits on Omni (not how it talks
+        to Omni: that is the client's). Called before each call; most resources need none."""
 
     # -- the API calls ---------------------------------------------------------------------------
 

@@ -340,7 +340,7 @@ class Label(OmniResource, spec=LabelSpec):
 
 
 class Model(OmniResource, spec=ModelSpec):
-    """An Omni model. Destroy leaves it in Omni (no delete in Omni's API);
+    """An Omni model. Destroy archives a shared or extension model, and leaves a SCHEMA model to its connection.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the model's uuid.
     Reference: docs/resources/model.md
@@ -353,7 +353,7 @@ class Model(OmniResource, spec=ModelSpec):
     access_grants: pulumi.Output[list[dict[str, Any]]]
     allow_as_workbook_base: pulumi.Output[bool]
     uses_isolated_branches: pulumi.Output[bool | None]
-    refresh_schema: pulumi.Output[bool]
+    refresh_schema: pulumi.Output[bool | None]
     hard_refresh: pulumi.Output[bool]
 
     def __init__(

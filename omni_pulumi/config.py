@@ -44,6 +44,9 @@ REQUESTS_PER_MINUTE = _Setting("omni:requestsPerMinute", ("OMNI_REQUESTS_PER_MIN
 TIMEOUT = _Setting("omni:timeoutSeconds", ("OMNI_TIMEOUT_SECONDS",))
 CONNECT_TIMEOUT = _Setting("omni:connectTimeoutSeconds", ("OMNI_CONNECT_TIMEOUT_SECONDS",))
 MAX_RETRY_WAIT = _Setting("omni:maxRetryWaitSeconds", ("OMNI_MAX_RETRY_WAIT_SECONDS",))
+SCHEMA_REFRESH_WAIT = _Setting(
+    "omni:schemaRefreshWaitSeconds", ("OMNI_SCHEMA_REFRESH_WAIT_SECONDS",)
+)
 
 #: Every setting, for docs and for tests that check the docs name them all.
 SETTINGS = (
@@ -54,6 +57,7 @@ SETTINGS = (
     TIMEOUT,
     CONNECT_TIMEOUT,
     MAX_RETRY_WAIT,
+    SCHEMA_REFRESH_WAIT,
 )
 
 
@@ -71,6 +75,8 @@ class OmniSettings:
     timeout_seconds: float = 30
     max_retry_wait_seconds: float = 300
     connect_timeout_seconds: float = 10
+    #: How long a model built on a connection's schema model waits for that schema to be built.
+    schema_refresh_wait_seconds: float = 600
 
     @property
     def api_key(self) -> str | None:
@@ -84,7 +90,8 @@ class OmniSettings:
             f"requests_per_minute={self.requests_per_minute:g}, "
             f"timeout_seconds={self.timeout_seconds:g}, "
             f"max_retry_wait_seconds={self.max_retry_wait_seconds:g}, "
-            f"connect_timeout_seconds={self.connect_timeout_seconds:g})"
+            f"connect_timeout_seconds={self.connect_timeout_seconds:g}, "
+            f"schema_refresh_wait_seconds={self.schema_refresh_wait_seconds:g})"
         )
 
     __str__ = __repr__
@@ -219,6 +226,14 @@ def settings_from(
             10,
             meaning="seconds to wait for a connection to Omni",
             minimum=1,
+        ),
+        schema_refresh_wait_seconds=_number(
+            SCHEMA_REFRESH_WAIT,
+            stack,
+            environ,
+            600,
+            meaning="seconds a shared model waits for its connection's schema to be built",
+            minimum=0,
         ),
     )
 

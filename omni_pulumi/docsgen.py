@@ -47,6 +47,8 @@ def type_text(annotation: Any) -> str:
 def _default(field: ArgField) -> str:
     if field.required:
         return "—"
+    if field.arg.default_doc:
+        return field.arg.default_doc
     if field.default is None:
         return "Omni's" if field.arg.computed else "unset"
     if field.default == []:

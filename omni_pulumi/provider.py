@@ -96,7 +96,9 @@ class OmniProvider(ResourceProvider):
     def _client(self):
         from omni_pulumi.config import client_from, settings_from
 
-        return client_from(settings_from(getattr(self, "_stack_config", None)))
+        settings = settings_from(getattr(self, "_stack_config", None))
+        self.spec.configure(settings)
+        return client_from(settings)
 
     # -- check and diff (preview) -------------------------------------------------------------------
 

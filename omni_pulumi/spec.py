@@ -24,6 +24,7 @@ from omni_pulumi.errors import OmniConfigError, OmniNotFound
 
 if TYPE_CHECKING:
     from omni_pulumi.client import OmniClient
+    from omni_pulumi.config import OmniSettings
 
 #: The placeholder that stands for an object's own id in a path template.
 ID = "id"
@@ -38,6 +39,7 @@ class Arg:
     of every error message (the engine hands its values to the client to redact).
     ``write_only``: Omni never returns it, so read carries the value over from state.
     ``computed``: Omni fills it in when the program leaves it unset; unset then means "no opinion".
+    (For a ``local`` setting the provider fills it in, from the resource's other arguments.)
     ``unordered``: a list whose order means nothing; it is sorted and compared as a set.
     ``local``: a setting of the stack, not of Omni (``force_destroy``): never sent, so a change is
     an in-place no-op and adoption has nothing to write for it.
@@ -51,6 +53,7 @@ class Arg:
     ``exported``: ``False`` for a deprecated spelling export leaves out.
     ``send_null``: an unset value is sent as ``null`` (it clears what Omni holds).
     ``hint``: the fix a user should read when the value is refused at preview.
+    ``default_doc``: the docs' default where it depends on other arguments (unset otherwise).
     """
 
     updatable: bool = False
@@ -70,6 +73,7 @@ class Arg:
     send_null: bool = False
     hint: str = ""
     doc: str = ""
+    default_doc: str = ""
 
 
 @dataclass(frozen=True)
@@ -465,6 +469,10 @@ class ResourceSpec:
         inputs; ``replacing`` the known arguments whose change replaces the object.
         """
         return ()
+
+    def configure(self, settings: OmniSettings) -> None:
+        """Take the stack's settings that shape how this resource waits on Omni (not how it talks
+        to Omni: that is the client's). Called before each call; most resources need none."""
 
     # -- ids and paths ---------------------------------------------------------------------------
 

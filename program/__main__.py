@@ -44,12 +44,6 @@ def define() -> None:
             environment_connection_id=snowflake(f"warehouse-{env}", f"ANALYTICS_{env.upper()}").id,
             user_attribute_values=[env],
         )
-    omni.SchemaRefreshSchedule(
-        "nightly-schema-refresh",
-        connection_id=warehouse.id,
-        schedule="00 03 * * ? *",
-        timezone="Europe/Amsterdam",
-    )
 
     omni.DbtConfig(
         "dbt-repo",
@@ -71,7 +65,16 @@ def define() -> None:
         ],
     )
 
+    # Omni names the SCHEMA model after its connection and builds its schema in a refresh the
+    # provider runs at create. A refresh schedule needs the SCHEMA model first: taking the
+    # connection id from it orders the two.
     schema = omni.Model("schema", connection_id=warehouse.id, model_kind="SCHEMA")
+    omni.SchemaRefreshSchedule(
+        "nightly-schema-refresh",
+        connection_id=schema.connection_id,
+        schedule="00 03 * * ? *",
+        timezone="Europe/Amsterdam",
+    )
     shared = omni.Model(
         "shared",
         connection_id=warehouse.id,

@@ -33,7 +33,18 @@ def define() -> None:
         password=config.require_secret("warehousePassword"),
         include_schemas=["MARTS"],
     )
+    # Omni names the SCHEMA model after the connection, and builds its schema in a refresh that
+    # the provider runs and awaits at create (`refresh_schema`, on by default).
     schema = omni.Model("schema", connection_id=warehouse.id, model_kind="SCHEMA")
+    # A schedule needs the SCHEMA model first: taking the connection id from it orders the two.
+    omni.SchemaRefreshSchedule(
+        "nightly-schema-refresh",
+        connection_id=schema.connection_id,
+        schedule="00 03 * * ? *",
+        timezone="UTC",
+    )
+    # Omni creates shared models only once the schema is built; depending on the SCHEMA model
+    # saves the provider from waiting for it.
     shared = omni.Model(
         "shared",
         connection_id=warehouse.id,

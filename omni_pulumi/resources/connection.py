@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 
 from omni_pulumi.client import OmniClient
+from omni_pulumi.diagnostics import archived
 from omni_pulumi.errors import OmniApiError
 from omni_pulumi.resources._rollback import finish_or_undo
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
@@ -363,7 +364,8 @@ class ConnectionSpec(ResourceSpec, register=True):
 - Destroy (and the old side of a replacement) **archives** the connection (`DELETE`): it stays
   restorable from the trash in Omni's connection settings, its models go to the trash with it, and
   its passwords and keys are deleted for good, so a restored connection needs its secrets again.
-  A connection that is already archived counts as deleted.
+  The provider says so on stderr (Pulumi's own output says "deleted"). A connection that is already
+  archived counts as deleted, silently.
 - `environment_user_attribute` is written with a second call after create; if Omni refuses it, the
   new connection is archived again, so no half-made connection is left.
 - Each dialect's required settings are checked at preview: `region` for BigQuery and Athena,
@@ -483,7 +485,14 @@ class ConnectionSpec(ResourceSpec, register=True):
         return self._computed(olds)
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        super().delete(client, id_, state)  # archives; 410 "already archived" counts as gone
+        # Archives; 410 "already archived" is a not-found to the engine, and nothing is said then.
+        super().delete(client, id_, state)
+        archived(
+            f"Connection {state.get('name')!r} ({id_})",
+            "Omni moved it to the trash with its models (SCHEMA and shared) and their content; "
+            "it can be restored in Omni's connection settings, but its passwords and keys were "
+            "deleted for good",
+        )
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         answer = client.get(self.path, params={"name": args["name"]}) or {}

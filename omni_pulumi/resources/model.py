@@ -1,37 +1,52 @@
-"""Model: a semantic model on a connection. Omni can rename a model but never delete one.
+"""Model: a semantic model on a connection, and what a live Omni does with one.
 
-That shapes everything here. Only the name is updatable (``PATCH /api/v1/models/{id}``); every other
-setting is fixed at create, so changing it replaces the model, and since there is no delete, destroy
-and replace leave the old model in Omni and say so on stderr with its id and name, so nobody is
-surprised by an orphan. A SCHEMA model is empty until its schema is refreshed, which is an
-asynchronous job: ``refresh_schema`` starts it after create and waits for it, so resources that
-depend on the model (shared models, git configurations) see a model with views.
+Only the name is updatable (``PATCH /api/v1/models/{id}``); every other setting is fixed at create,
+so changing it replaces the model. How each kind leaves Omni differs: a SHARED or SHARED_EXTENSION
+model is archived (``DELETE``, to the trash); a SCHEMA model cannot be deleted and goes with its
+connection; BRANCH and QUERY models stay.
+
+A live Omni also departs from its spec here (ashima-omni/terraform-provider-omni docs/TEST-CASES.md,
+findings 14, 29, 31, 33), and each departure shapes a rule below: write answers are never trusted
+(a rename answers with empty fields), so the model is read back; a SCHEMA model is named after its
+connection whatever the program asks, so its name is Omni's; a SCHEMA model is empty until an
+asynchronous schema refresh builds it, so ``refresh_schema`` defaults to true for SCHEMA models;
+and a shared model is refused with a bare 404 until that refresh has finished, so its create waits
+(bounded by ``omni:schemaRefreshWaitSeconds``) and says on stderr what it waits for.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
 from omni_pulumi.client import OmniClient, quote_segment
-from omni_pulumi.diagnostics import warn
-from omni_pulumi.errors import OmniBadRequest, OmniError
+from omni_pulumi.diagnostics import archived, warn
+from omni_pulumi.errors import OmniApiError, OmniBadRequest, OmniError, OmniNotFound
 from omni_pulumi.resources._jobs import FAILED, JobWait, job_status, wait_for_job
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
+if TYPE_CHECKING:
+    from omni_pulumi.config import OmniSettings
+
 PATH = "/api/v1/models"
+CONNECTIONS = "/api/v1/connections"
+
+ModelKind = Literal["SCHEMA", "SHARED", "SHARED_EXTENSION", "BRANCH", "QUERY"]
+#: Kinds that are built on another model and so need ``base_model_id``.
+BASED_KINDS = ("SHARED_EXTENSION", "BRANCH", "QUERY")
+#: Kinds Omni's ``DELETE /api/v1/models/{id}`` archives (docs.omni.co "Archive shared or extension
+#: model"); it refuses SCHEMA models (finding 32), and branches have a route of their own.
+ARCHIVABLE_KINDS = ("SHARED", "SHARED_EXTENSION")
 #: Model kinds that are working copies or query scratch space, with why export leaves them out.
 _TRANSIENT_MODELS = {
     "BRANCH": "a branch is a working copy of a model in Omni's IDE; merge or delete it in Omni",
     "QUERY": "a query model belongs to one workbook and is made by Omni for it",
 }
-
-ModelKind = Literal["SCHEMA", "SHARED", "SHARED_EXTENSION", "BRANCH", "QUERY"]
-#: Kinds that are built on another model and so need ``base_model_id``.
-BASED_KINDS = ("SHARED_EXTENSION", "BRANCH", "QUERY")
 
 
 class AccessGrant(OmniArgs):
@@ -71,7 +86,10 @@ class ModelArgs(OmniArgs):
             computed=True,
             api="modelName",
             read_api="name",
-            doc="The model's name. A rename is written in place (PATCH). Unset: the name Omni gives.",
+            hint="leave it unset for a SCHEMA model",
+            doc="The model's name. A rename is written in place (PATCH) and read back. Unset: "
+            "the name Omni gives. A SCHEMA model takes its connection's name whatever the create "
+            "asks, so it is refused there: leave it unset (the name is in the output).",
         ),
     ] = None
     base_model_id: Annotated[
@@ -105,14 +123,19 @@ class ModelArgs(OmniArgs):
         ),
     ] = None
     refresh_schema: Annotated[
-        bool,
+        bool | None,
         Arg(
             updatable=True,
             local=True,
+            computed=True,
+            default_doc="`true` for SCHEMA models, else `false`",
             doc="SCHEMA models only: after create, run Omni's schema refresh and wait for it to "
-            "finish (failing if it fails). Acts at create only; changing it later does nothing.",
+            "finish (failing if it fails). Omni's create only registers a SCHEMA model and "
+            "refuses shared models on the connection until the refresh has built it, so leave "
+            "it on unless the schema is refreshed another way. Acts at create only; changing "
+            "it later does nothing. `true` on another kind is refused.",
         ),
-    ] = False
+    ] = None
     hard_refresh: Annotated[
         bool,
         Arg(
@@ -125,46 +148,96 @@ class ModelArgs(OmniArgs):
 
 
 _NOTES = """\
-- **Omni's API cannot delete a model.** `pulumi destroy`, and a replacement, remove the model from
-  the stack but leave it in Omni; the provider says so on stderr with the model's id and name. Delete
-  it in Omni if it is no longer wanted. Archiving its connection moves its models to the trash.
-- Only `model_name` can be changed in place. Every other argument is fixed at create, so changing it
-  replaces the model, and the old model stays in Omni (see above). A connection has at most one
-  SCHEMA model, so a change that would replace a SCHEMA model on the same connection (its
-  `access_grants`, `allow_as_workbook_base`...) is refused at preview, naming the argument: keep
-  the deployed value and make the change in Omni. A second SCHEMA model created on a connection
-  that has one fails, and Omni's answer is shown with the existing model's id to adopt.
+- **What destroy does depends on the kind.** A SHARED or SHARED_EXTENSION model is **archived**
+  (`DELETE /api/v1/models/{id}`): Omni moves it to the trash with the extension models built on it,
+  and a shared model loses its git configuration. It can be restored from the trash in Omni
+  (restoring does not restore its content). A SCHEMA model cannot be deleted (Omni refuses: `Cannot
+  delete a model with kind SCHEMA`): it leaves the stack and stays in Omni until its connection is
+  archived, which trashes it; nothing is said when Omni had already trashed it. BRANCH and QUERY
+  models leave the stack and stay in Omni, which says so with the model's id. The provider says on
+  stderr which of these happened.
+- Only `model_name` can be changed in place, and the rename is read back (Omni's answer to it is
+  not dependable: a live instance answered with empty fields). Every other argument is fixed at
+  create, so changing it replaces the model: a shared model's replacement archives the old one.
+  A connection has at most one SCHEMA model and Omni cannot delete it, so a change that would
+  replace a SCHEMA model on the same connection (its `access_grants`, `allow_as_workbook_base`...)
+  is refused at preview, naming the argument: keep the deployed value and make the change in Omni.
+  A second SCHEMA model created on a connection that has one fails, and Omni's answer is shown with
+  the existing model's id to adopt.
+- **A SCHEMA model is named after its connection.** Omni ignores the name a create asks for, so
+  `model_name` is refused for SCHEMA models at preview; the `model_name` output holds Omni's name.
+- **Schema refresh.** Omni's create only registers a SCHEMA model; its schema is built by a
+  separate, asynchronous schema refresh. So `refresh_schema` is on by default for SCHEMA models: the
+  provider starts the refresh (`POST /api/v1/models/{id}/refresh?hard_refresh=...`) and polls the
+  job every 5 s for at most 30 minutes. If the job fails, `pulumi up` fails and names the model's
+  id: the model exists in Omni by then, so fix the cause and adopt it with `adopt_id`. Changing
+  either flag later is an update that calls nothing; refresh an existing model in Omni or with a
+  `SchemaRefreshSchedule`.
+- **Models built on the schema wait for it.** Omni refuses SHARED and SHARED_EXTENSION models with
+  a bare 404 until the connection's SCHEMA model has finished its first refresh, and refuses every
+  other kind until the SCHEMA model exists. A model created at the same time as its SCHEMA model
+  (no dependency between them) therefore waits: up to `omni:schemaRefreshWaitSeconds` (600 s by
+  default; 0: no wait) for the refresh, and up to a minute for the SCHEMA model to appear, saying on
+  stderr what it waits for. It fails with the cause and the fix when the connection is missing or
+  archived, when the connection has no SCHEMA model, or when the wait runs out. Making shared
+  models depend on the SCHEMA model (`connection_id=schema.connection_id`) avoids the wait.
 - `access_grants` and `allow_as_workbook_base` are not returned by Omni: they are kept from the stack,
   and changes made in Omni to them are not seen.
-- `refresh_schema` and `hard_refresh` act only when the model is created: the provider starts the
-  schema refresh (`POST /api/v1/models/{id}/refresh?hard_refresh=...`) and polls the job every 5 s
-  for at most 30 minutes. If the job fails, `pulumi up` fails and names the model's id: the model
-  exists in Omni by then, so fix the cause and adopt it with `adopt_id`. Changing either flag later
-  is an update that calls nothing; refresh an existing model in Omni or with a schema refresh
-  schedule.
-- Reads list the model by id including deleted models, so a model whose `deletedAt` is set (deleted
+- Reads list the model by id including deleted models, so a model whose `deletedAt` is set (archived
   in Omni, or trashed with its connection) is seen as gone and created again on the next `up`.
 """
 
+#: What a 404 without Omni's words reads as (the client falls back to the HTTP reason phrase).
+_BARE_404 = ("", "not found")
+
+
+@dataclass(frozen=True)
+class _NotReady:
+    """Why Omni refused a model built on the connection's schema: no SCHEMA model yet, or one
+    whose schema is not built yet (``schema_id`` set)."""
+
+    connection_id: str
+    schema_id: str | None
+
+    def waiting_for(self) -> str:
+        if self.schema_id is None:
+            return f"connection {self.connection_id} to have its SCHEMA model"
+        return (
+            f"the first schema refresh of SCHEMA model {self.schema_id} (connection "
+            f"{self.connection_id}) to finish: Omni refuses shared models with a bare 404 until then"
+        )
+
 
 class ModelSpec(ResourceSpec, register=True):
-    """An Omni model. Destroy leaves it in Omni (no delete in Omni's API);"""
+    """An Omni model. Destroy archives a shared or extension model, and leaves a SCHEMA model to
+    its connection."""
 
     type_name = "Model"
     title = "model_name"
     export_label = "{model_name}"
     path = PATH
     listing = Listing(PATH, style="cursor")
-
-    def unexportable(self, record: Mapping[str, Any]) -> str | None:
-        # Working copies and query scratch space are Omni's, not part of an instance's setup.
-        return _TRANSIENT_MODELS.get(record.get("modelKind"))
-
     args_model = ModelArgs
     id_doc = "the model's uuid"
     notes = _NOTES
     #: How the schema refresh started by ``refresh_schema`` is awaited (tests pass a fake clock).
     refresh_wait = JobWait(interval=5.0, timeout=1800.0)
+    #: How a model built on the schema waits for it: polls grow from 1 s to ``interval``; the
+    #: timeout comes from ``omni:schemaRefreshWaitSeconds`` (see :meth:`configure`).
+    schema_wait = JobWait(interval=15.0, timeout=600.0)
+    #: How long a missing SCHEMA model is waited for: Pulumi starts a SCHEMA model and the models
+    #: built on it together when nothing orders them, and the rate limiter may hold the SCHEMA
+    #: model's create for some seconds; longer, it is surely not coming.
+    schema_model_grace = 60.0
+
+    def unexportable(self, record: Mapping[str, Any]) -> str | None:
+        # Working copies and query scratch space are Omni's, not part of an instance's setup.
+        return _TRANSIENT_MODELS.get(record.get("modelKind"))
+
+    def configure(self, settings: OmniSettings) -> None:
+        self.schema_wait = dataclasses.replace(
+            self.schema_wait, timeout=settings.schema_refresh_wait_seconds
+        )
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Any:
         kind = args.get("model_kind")
@@ -175,6 +248,13 @@ class ModelSpec(ResourceSpec, register=True):
                 yield "base_model_id", f"is required for {kind} models; pass the base Model's `id`"
             if kind == "SCHEMA" and args.get("base_model_id"):
                 yield "base_model_id", "a SCHEMA model has no base model; leave it unset"
+        if "model_name" not in unknown and kind == "SCHEMA" and args.get("model_name"):
+            yield (
+                "model_name",
+                "Omni names a SCHEMA model after its connection, whatever the create asks, so "
+                "this name could never hold; leave model_name unset (the `model_name` output "
+                "gives Omni's name) and rename the connection to rename the model",
+            )
         if "refresh_schema" not in unknown and args.get("refresh_schema") and kind != "SCHEMA":
             yield "refresh_schema", "only SCHEMA models have a schema to refresh; leave it unset"
         if (
@@ -208,10 +288,13 @@ class ModelSpec(ResourceSpec, register=True):
             )
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        try:
-            made = client.post(PATH, json=_create_body(args)) or {}
-        except OmniBadRequest as exc:
-            raise self._explained(client, args, exc) from None
+        if args["model_kind"] == "SCHEMA":
+            try:
+                made = client.post(PATH, json=self.body(args)) or {}
+            except OmniBadRequest as exc:
+                raise self._explained(client, args, exc) from None
+        else:
+            made = self._create_when_schema_ready(client, args)
         record = made.get("model") if isinstance(made.get("model"), dict) else made
         id_ = record.get("id") if isinstance(record, dict) else None
         if not id_:
@@ -219,17 +302,33 @@ class ModelSpec(ResourceSpec, register=True):
                 f"Model {args.get('model_name')!r}: Omni answered the create without a model id "
                 f"({made.get('error') or made.get('message') or 'no message'})"
             )
-        observed = {"model_name": record.get("name")}
-        if args.get("refresh_schema") and args["model_kind"] == "SCHEMA":
-            self._refresh(client, id_, args.get("model_name") or record.get("name"), args)
+        observed: dict[str, Any] = {"refresh_schema": _refreshes(args)}
+        if args.get("model_name") is None:
+            # The name is Omni's (a SCHEMA model's is its connection's): read it, since a write
+            # answer is not to be trusted with it (finding 14).
+            current = self.read(client, id_, args) or {}
+            observed["model_name"] = current.get("model_name")
+        if observed["refresh_schema"]:
+            self._refresh(client, id_, args.get("model_name") or observed.get("model_name"), args)
         return id_, observed
 
     def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
+        # No GET by id: the list filters by id (deleted ones included, so archived reads as gone).
         page = client.get(PATH, params={"modelId": id_, "includeDeleted": "true"})
         for record in (page or {}).get("records") or []:
             if record.get("id") == id_:
-                return None if record.get("deletedAt") else _observed(record)
+                return None if record.get("deletedAt") else self.observe(record)
         return None
+
+    def observe(
+        self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        # An empty name is left out (kept from state): a model always has one, so empty is a
+        # partial answer (a live rename answers with empty fields, finding 14).
+        observed = super().observe(record, state)
+        if not observed.get("model_name"):
+            observed.pop("model_name", None)
+        return observed
 
     def update(
         self,
@@ -243,16 +342,47 @@ class ModelSpec(ResourceSpec, register=True):
         name = news.get("model_name")
         if name is None or name == olds.get("model_name"):
             return {}
-        answer = client.patch(f"{PATH}/{quote_segment(id_)}", json={"name": name})
-        renamed = (answer or {}).get("model") or {}
-        return {"model_name": renamed.get("name") or name}
+        # The answer is ignored: a live Omni answered renames with empty fields (finding 14).
+        client.patch(f"{PATH}/{quote_segment(id_)}", json={"name": name})
+        current = self.read(client, id_, olds)
+        if current is None:
+            raise OmniError(
+                f"Model {name!r} ({id_}): Omni accepted the rename, but no longer lists the "
+                "model; run `pulumi refresh` to see what happened to it"
+            )
+        if current.get("model_name") != name:
+            raise OmniError(
+                f"Model ({id_}): Omni accepted the rename to {name!r}, but the model reads back "
+                f"as {current.get('model_name')!r}; run `pulumi refresh`, then `pulumi up` again"
+            )
+        return {"model_name": name}
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        warn(
-            f"Model {state.get('model_name')!r} ({id_}) was removed from the stack but still "
-            "exists in Omni: Omni's API cannot delete models. Delete it in Omni if it is no "
-            "longer needed."
-        )
+        kind = state.get("model_kind")
+        what = f"Model {state.get('model_name')!r} ({id_})"
+        if kind in ARCHIVABLE_KINDS:
+            client.delete(f"{PATH}/{quote_segment(id_)}")
+            archived(
+                what,
+                "Omni moved it to the trash"
+                + (" with the extension models built on it" if kind == "SHARED" else "")
+                + ", where it can be restored (its content is restored separately)"
+                + ("; its git configuration was removed" if kind == "SHARED" else ""),
+            )
+        elif kind == "SCHEMA":
+            if self.read(client, id_, state) is None:
+                return  # Omni trashed it already (with its connection): nothing left to say
+            warn(
+                f"{what} left the stack but stays in Omni: Omni cannot delete a SCHEMA model; it "
+                "goes to the trash when its connection is archived (destroying the Connection "
+                "does that)."
+            )
+        else:
+            warn(
+                f"{what} was removed from the stack but still exists in Omni: Omni's model "
+                f"DELETE archives only shared and extension models, not {kind} ones. Delete it "
+                "in Omni if it is no longer needed."
+            )
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         params = {"connectionId": args["connection_id"], "modelKind": args["model_kind"]}
@@ -270,6 +400,63 @@ class ModelSpec(ResourceSpec, register=True):
 
     # -- helpers ---------------------------------------------------------------------------------
 
+    def _create_when_schema_ready(self, client: OmniClient, args: dict[str, Any]) -> dict:
+        """POST a model built on the connection's schema, waiting while Omni is not ready for it.
+
+        A POST Omni refused for want of a built schema made nothing, so sending it again is safe.
+        """
+        wait = self.schema_wait
+        name = args.get("model_name")
+        start = wait.clock.monotonic()
+        announced: _NotReady | None = None
+        pause = 1.0
+        while True:
+            try:
+                return client.post(PATH, json=self.body(args)) or {}
+            except (OmniBadRequest, OmniNotFound) as exc:
+                pending = self._not_ready(client, args, exc, announced)
+                refusal = exc
+            limit = wait.timeout
+            if pending.schema_id is None:
+                limit = min(limit, self.schema_model_grace)
+            remaining = limit - (wait.clock.monotonic() - start)
+            if remaining <= 0:
+                raise OmniError(_gave_up(args, pending, limit, refusal))
+            if pending != announced:
+                warn(f"Model {name!r}: waiting up to {limit:g} s for {pending.waiting_for()}")
+                announced = pending
+            wait.clock.sleep(min(pause, wait.interval, remaining))
+            pause *= 2
+
+    def _not_ready(
+        self,
+        client: OmniClient,
+        args: dict[str, Any],
+        exc: OmniApiError,
+        known: _NotReady | None,
+    ) -> _NotReady:
+        """Whether Omni's refusal means "not ready yet"; raises, with the cause, when it does not.
+
+        ``known`` is the last diagnosis: once the SCHEMA model is found, another bare 404 means
+        the same, and is not looked into again (two more calls per poll).
+        """
+        connection_id = args["connection_id"]
+        detail = (exc.detail or "").strip().lower()
+        if isinstance(exc, OmniBadRequest):
+            if "schema model does not exist" not in detail:
+                raise exc
+            return _NotReady(connection_id, None)
+        if detail not in _BARE_404:
+            raise exc  # Omni named what is missing (the connection, the base model)
+        if known is not None and known.schema_id is not None:
+            return known
+        if not _connection_live(client, connection_id):
+            raise exc.with_hint(
+                f"connection_id {connection_id} names no live connection in Omni (it is missing "
+                "or archived): pass the `id` of an existing Connection"
+            )
+        return _NotReady(connection_id, _schema_model_id(client, connection_id))
+
     def _refresh(
         self, client: OmniClient, id_: str, name: str | None, args: Mapping[str, Any]
     ) -> None:
@@ -277,9 +464,9 @@ class ModelSpec(ResourceSpec, register=True):
         hard = "true" if args.get("hard_refresh", True) else "false"
         what = f"The schema refresh of Model {name!r} ({id_})"
         after = (
-            f". The model was created and stays in Omni (Omni cannot delete models): fix the "
-            f"cause (the connection's credentials or schemas), then set adopt_id={id_!r} on this "
-            "resource and run `pulumi up` again"
+            f". The model was created and stays in Omni (Omni cannot delete SCHEMA models): fix "
+            f"the cause (the connection's credentials or schemas), then set adopt_id={id_!r} on "
+            "this resource and run `pulumi up` again"
         )
         try:
             started = client.post(
@@ -312,36 +499,43 @@ class ModelSpec(ResourceSpec, register=True):
         return exc.with_hint(hint)
 
 
-def _create_body(args: Mapping[str, Any]) -> dict[str, Any]:
-    body = {
-        "connectionId": args["connection_id"],
-        "modelKind": args["model_kind"],
-        "modelName": args.get("model_name"),
-        "baseModelId": args.get("base_model_id"),
-        "accessGrants": [_grant_body(g) for g in args.get("access_grants") or []],
-        "allowAsWorkbookBase": bool(args.get("allow_as_workbook_base")),
-        "usesIsolatedBranches": args.get("uses_isolated_branches"),
-    }
-    return {k: v for k, v in body.items() if v is not None}
+def _refreshes(args: Mapping[str, Any]) -> bool:
+    """``refresh_schema`` as it acts: unset means on for SCHEMA models, off for the others."""
+    wanted = args.get("refresh_schema")
+    return args["model_kind"] == "SCHEMA" if wanted is None else bool(wanted)
 
 
-def _grant_body(grant: Mapping[str, Any]) -> dict[str, Any]:
-    body = {
-        "name": grant["name"],
-        "accessBoostable": bool(grant.get("access_boostable")),
-        "allowedValues": grant.get("allowed_values"),
-        "codeComments": grant.get("code_comments"),
-        "ignored": grant.get("ignored"),
-        "userAttribute": grant.get("user_attribute"),
-    }
-    return {k: v for k, v in body.items() if v is not None}
+def _connection_live(client: OmniClient, connection_id: str) -> bool:
+    try:
+        answer = client.get(f"{CONNECTIONS}/{quote_segment(connection_id)}") or {}
+    except OmniNotFound:
+        return False
+    return not (answer.get("connection") or {}).get("deletedAt")
 
 
-def _observed(record: Mapping[str, Any]) -> dict[str, Any]:
-    """What a model record says; access grants and allowAsWorkbookBase are never in it."""
-    return {
-        "connection_id": record.get("connectionId"),
-        "model_kind": record.get("modelKind"),
-        "model_name": record.get("name"),
-        "base_model_id": record.get("baseModelId"),
-    }
+def _schema_model_id(client: OmniClient, connection_id: str) -> str | None:
+    params = {"connectionId": connection_id, "modelKind": "SCHEMA"}
+    for record in client.paginate_cursor(PATH, params):
+        if not record.get("deletedAt") and record.get("modelKind") == "SCHEMA":
+            return record["id"]
+    return None
+
+
+def _gave_up(args: Mapping[str, Any], pending: _NotReady, waited: float, exc: Exception) -> str:
+    """The error of a model whose connection's schema never became ready: the cause and the fix."""
+    kind, name, connection_id = args["model_kind"], args.get("model_name"), pending.connection_id
+    if pending.schema_id is None:
+        return (
+            f"Model {name!r}: connection {connection_id} has no SCHEMA model, and a {kind} model "
+            "is built on it. Declare it, e.g. `omni.Model('schema', connection_id=<connection>.id, "
+            "model_kind='SCHEMA')`, and make this model depend on it "
+            f"(`connection_id=schema.connection_id`). Omni answered: {exc}"
+        )
+    return (
+        f"Model {name!r}: Omni still refused the create after {waited:g} s ({exc}): the schema of "
+        f"SCHEMA model {pending.schema_id} (connection {connection_id}) has not been built, and "
+        f"Omni creates no {kind} model on the connection until its first schema refresh has "
+        "finished. Leave `refresh_schema` on (the default) for that Model, or refresh it in Omni, "
+        "then run `pulumi up` again; if the refresh just takes longer, raise "
+        "`omni:schemaRefreshWaitSeconds`"
+    )

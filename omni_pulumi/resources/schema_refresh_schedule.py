@@ -3,6 +3,9 @@
 A schedule lives under its connection (``/api/v1/connections/{id}/schedules/{scheduleId}``), so the
 Pulumi id is ``<connection_id>/<schedule_id>``. Omni validates the cron and the time zone only when
 the request arrives; check validates both so ``pulumi preview`` names the mistake first.
+A schedule refreshes the connection's SCHEMA model, and a live Omni refuses to create one until that
+model exists, saying instead that the connection does not exist (ashima-omni/terraform-provider-omni
+docs/TEST-CASES.md, finding 25). Create looks into such a 404 and names the real cause and the fix.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from omni_pulumi.client import OmniClient
+from omni_pulumi.client import OmniClient, quote_segment
+from omni_pulumi.errors import OmniApiError, OmniNotFound
 from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
@@ -72,13 +76,23 @@ class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
             "When Omni disabled the schedule (ISO 8601), or null while it is active."
         ),
     }
-    notes = (
-        "Several schedules may exist per connection; Omni gives them no name, so a create whose "
-        "answer was lost is matched to an existing schedule with the same cron, time zone and "
-        "refresh kind. Omni may disable a schedule on its own (`disabled_at`); the API cannot "
-        "enable it again, so delete and recreate it (`pulumi up --replace`). Every call needs the "
-        "Connection Admin role on the connection."
-    )
+    notes = """\
+- **The connection needs its SCHEMA model first.** Omni refuses to create a schedule on a
+  connection that has no SCHEMA model yet, and says `Connection with id … does not exist` although
+  the connection exists. The provider names the real cause instead. Declare the connection's SCHEMA
+  `Model` and make the schedule depend on it, most simply by taking the connection id from it:
+
+  ```python
+  schema = omni.Model("schema", connection_id=warehouse.id, model_kind="SCHEMA")
+  omni.SchemaRefreshSchedule("nightly", connection_id=schema.connection_id,
+                             schedule="0 3 * * ? *", timezone="UTC")
+  ```
+- Several schedules may exist per connection; Omni gives them no name, so a create whose answer was
+  lost is matched to an existing schedule with the same cron, time zone and refresh kind.
+- Omni may disable a schedule on its own (`disabled_at`); the API cannot enable it again, so delete
+  and recreate it (`pulumi up --replace`).
+- Every call needs the Connection Admin role on the connection.
+"""
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
         if "schedule" not in unknown and args.get("schedule") is not None:
@@ -89,6 +103,12 @@ class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
             reason = validate_timezone(args["timezone"])
             if reason:
                 yield "timezone", reason
+
+    def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        try:
+            return super().create(client, args)
+        except OmniNotFound as exc:
+            raise _explained(client, args["connection_id"], exc) from None
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         # Schedules have no name: the newest with the same settings is the one the lost
@@ -102,3 +122,30 @@ class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
         if not same:
             return None
         return self.id_of(args, max(same, key=lambda record: record.get("createdAt") or ""))
+
+
+def _explained(client: OmniClient, connection_id: str, exc: OmniNotFound) -> OmniApiError:
+    """Omni's 404 to a create, with its real cause: a live Omni says the connection does not exist
+    when the connection has no SCHEMA model yet (finding 25)."""
+    if not _has_schema_model(client, connection_id):
+        return exc.with_hint(
+            f"connection_id {connection_id}: the connection has no SCHEMA model yet, and Omni "
+            "creates no schema refresh schedule until it has one (its 404 wrongly says the "
+            "connection does not exist). Declare the connection's SCHEMA Model and make this "
+            "schedule depend on it: `connection_id=schema.connection_id`, or "
+            "`opts=pulumi.ResourceOptions(depends_on=[schema])`"
+        )
+    return exc
+
+
+def _has_schema_model(client: OmniClient, connection_id: str) -> bool:
+    """Whether the connection has a live SCHEMA model; ``True`` when the connection itself is gone,
+    so that Omni's own answer ("does not exist") stands."""
+    try:
+        answer = client.get(f"/api/v1/connections/{quote_segment(connection_id)}") or {}
+    except OmniNotFound:
+        return True
+    if (answer.get("connection") or {}).get("deletedAt"):
+        return True
+    params = {"connectionId": connection_id, "modelKind": "SCHEMA"}
+    return any(not r.get("deletedAt") for r in client.paginate_cursor("/api/v1/models", params))

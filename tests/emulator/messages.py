@@ -193,6 +193,7 @@ BAD_REQUEST = [
         "Unsupported dbt version",
     ),
     _m(r"projectRootPath: Invalid", "zod", "Invalid"),
+    _m(r"Cannot delete a model with kind \w+", "spec", "Cannot delete a model with kind"),
     _m(
         r"dbt is not supported for \w+ connections",
         "own",
@@ -259,7 +260,12 @@ _PARTS = re.compile(rf", (?={FIELD}: |formErrors: )")
 
 
 def unexplained(detail: str) -> list[str]:
-    """The parts of ``detail`` no entry explains (empty when every part has a source)."""
+    """The parts of ``detail`` no entry explains (empty when every part has a source).
+
+    An answer without words (a live Omni's bare 404, finding 33) has no message to source.
+    """
+    if not detail:
+        return []
     if detail.startswith("Bad Request: "):
         parts = _PARTS.split(detail.removeprefix("Bad Request: "))
         return [p for p in parts if not any(m.matches(p) for m in BAD_REQUEST)]

@@ -290,3 +290,29 @@ def test_refresh_schedule_lifecycle(api, connection):
     )
     assert api.ok("DELETE", one) == {"success": True}
     assert api.error("GET", one, 404) == "Schedule not found"
+
+
+def _bare_connection(api) -> str:
+    body = {"dialect": "postgres", "name": "No model", "passwordUnencrypted": "pw", "host": "db"}
+    return api.ok("POST", C, 201, json=body)["data"]
+
+
+def test_refresh_schedule_says_the_connection_is_missing_until_it_has_a_schema_model(api):
+    # Live finding 25: POST answers 404 "Connection ... does not exist" while GET and PATCH on the
+    # same connection answer 200; once the schema model exists the schedule is created.
+    connection = _bare_connection(api)
+    path = f"{C}/{connection}/schedules"
+    body = {"schedule": "0 9 * * ? *", "timezone": "UTC"}
+    detail = api.error("POST", path, 404, json=body)
+    assert detail == f"Connection with id {connection} does not exist"
+    assert api.ok("GET", f"{C}/{connection}")["connection"]["id"] == connection
+    assert api.ok("GET", path) == {"schedules": []}
+    api.ok("POST", "/api/v1/models", json={"connectionId": connection, "modelKind": "SCHEMA"})
+    assert api.ok("POST", path, 201, json=body)["connectionId"] == connection
+
+
+def test_spec_only_refresh_schedule_needs_only_the_connection(api, emu):
+    emu.spec_only = True
+    connection = _bare_connection(api)
+    body = {"schedule": "0 9 * * ? *", "timezone": "UTC"}
+    api.ok("POST", f"{C}/{connection}/schedules", 201, json=body)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import Api, refresh_schema
+
 M = "/api/v1/models"
 MISSING = "00000000-0000-4000-8000-000000000000"
 
@@ -23,6 +25,7 @@ def test_one_schema_model_per_connection_and_shared_needs_one(api):
     assert api.error("POST", M, 400, json={"connectionId": connection, "modelKind": "SCHEMA"}) == (
         "Bad Request: Schema model already exists for the connection"
     )
+    refresh_schema(api, made["model"]["id"])
     assert api.ok("POST", M, json=shared)["model"]["modelKind"] == "SHARED"
     assert "does not exist" in api.error("POST", M, 404, json={"connectionId": MISSING})
 
@@ -67,16 +70,124 @@ def test_list_filters_and_cursor_pagination(api, connection, shared_model):
     assert "Invalid enum value" in api.error("GET", M, 400, params={"modelKind": "TOPIC"})
 
 
-def test_rename_and_no_delete(api, shared_model):
+def test_rename_renames_but_answers_with_empty_fields_as_live_omni_does(api, shared_model):
+    # Live finding 14: the rename happens; the answer's fields come back empty.
     assert api.ok("PATCH", f"{M}/{shared_model}", json={"name": "Renamed"}) == {
         "success": True,
-        "model": {"id": shared_model, "name": "Renamed"},
+        "model": {"id": "", "name": ""},
     }
+    assert api.ok("GET", M, params={"modelId": shared_model})["records"][0]["name"] == "Renamed"
     assert api.error("PATCH", f"{M}/{shared_model}", 400, json={"name": ""}).startswith(
         "Bad Request: name:"
     )
-    assert api.error("DELETE", f"{M}/{shared_model}", 405) == "Method Not Allowed"
     api.error("PATCH", f"{M}/{MISSING}", 404, json={"name": "x"})
+
+
+@pytest.fixture
+def spec_api(emu):
+    """The same emulator, answering as the spec alone reads."""
+    emu.spec_only = True
+    return Api(emu, emu.api_key)
+
+
+def test_spec_only_rename_answers_with_the_model(spec_api, shared_model):
+    assert spec_api.ok("PATCH", f"{M}/{shared_model}", json={"name": "Renamed"}) == {
+        "success": True,
+        "model": {"id": shared_model, "name": "Renamed"},
+    }
+
+
+def _connection(api, name="Warehouse"):
+    body = {"dialect": "postgres", "name": name, "passwordUnencrypted": "pw", "host": "db"}
+    return api.ok("POST", "/api/v1/connections", 201, json=body)["data"]
+
+
+def test_a_schema_model_is_named_after_its_connection(api):
+    # Live finding 31: whatever modelName asks for.
+    connection = _connection(api, "Snowflake (prod)")
+    made = api.ok("POST", M, json={"connectionId": connection, "modelName": "schema"})["model"]
+    assert made["name"] == "Snowflake (prod)"
+
+
+def test_spec_only_a_schema_model_takes_the_name_asked_for(spec_api):
+    connection = _connection(spec_api)
+    made = spec_api.ok("POST", M, json={"connectionId": connection, "modelName": "schema"})
+    assert made["model"]["name"] == "schema"
+
+
+def test_shared_models_get_a_bare_404_until_the_schema_is_refreshed(api, emu):
+    # Live findings 29 and 33: create only registers the schema model; shared and extension
+    # models are refused with a 404 and no body until its first refresh has completed.
+    connection = _connection(api)
+    schema = api.ok("POST", M, json={"connectionId": connection})["model"]["id"]
+    shared = {"connectionId": connection, "modelKind": "SHARED", "modelName": "A"}
+    refused = api.post(M, json=shared)
+    assert (refused.status_code, refused.content) == (404, b"")
+    job = api.ok("POST", f"{M}/{schema}/refresh")["jobId"]
+    assert api.ok("GET", f"/api/v1/jobs/{job}/status")["status"] == "IN_PROGRESS"
+    assert api.post(M, json=shared).status_code == 404, "still refreshing"
+    assert api.ok("GET", f"/api/v1/jobs/{job}/status")["status"] == "COMPLETED"
+    made = api.ok("POST", M, json=shared)["model"]["id"]
+    extension = {**shared, "modelKind": "SHARED_EXTENSION", "baseModelId": made}
+    assert api.ok("POST", M, json=extension)["model"]["modelKind"] == "SHARED_EXTENSION"
+
+
+def test_a_failed_refresh_leaves_the_schema_unbuilt(api, emu):
+    connection = _connection(api)
+    schema = api.ok("POST", M, json={"connectionId": connection})["model"]["id"]
+    emu.job_polls_in_progress, emu.job_outcome = 0, "FAILED"
+    job = api.ok("POST", f"{M}/{schema}/refresh")["jobId"]
+    assert api.ok("GET", f"/api/v1/jobs/{job}/status")["status"] == "FAILED"
+    shared = {"connectionId": connection, "modelKind": "SHARED", "modelName": "A"}
+    assert api.post(M, json=shared).status_code == 404
+
+
+def test_spec_only_shared_models_need_only_an_existing_schema_model(spec_api):
+    connection = _connection(spec_api)
+    spec_api.ok("POST", M, json={"connectionId": connection})
+    shared = {"connectionId": connection, "modelKind": "SHARED", "modelName": "A"}
+    assert spec_api.ok("POST", M, json=shared)["model"]["modelKind"] == "SHARED"
+
+
+def test_delete_archives_a_shared_model_with_its_extensions_and_git(api, emu, shared_model):
+    # docs.omni.co "Archive shared or extension model"; finding 32 for the SCHEMA refusal.
+    connection = emu.state.models[shared_model]["connectionId"]
+    extension = {
+        "connectionId": connection,
+        "modelKind": "SHARED_EXTENSION",
+        "modelName": "Ext",
+        "baseModelId": shared_model,
+    }
+    child = api.ok("POST", M, json=extension)["model"]["id"]
+    api.ok("POST", f"{M}/{shared_model}/git", 201, json={"sshUrl": "git@github.com:a/b.git"})
+    assert api.ok("DELETE", f"{M}/{shared_model}") == {"success": True}
+    for gone in (shared_model, child):
+        assert api.ok("GET", M, params={"modelId": gone})["records"] == []
+        trashed = api.ok("GET", M, params={"modelId": gone, "includeDeleted": "true"})
+        assert trashed["records"][0]["deletedAt"]
+    assert shared_model not in emu.state.git_configs
+    api.error("DELETE", f"{M}/{shared_model}", 404)
+    api.error("DELETE", f"{M}/{MISSING}", 404)
+
+
+def test_delete_archives_an_extension_alone(api, emu, shared_model):
+    connection = emu.state.models[shared_model]["connectionId"]
+    extension = {
+        "connectionId": connection,
+        "modelKind": "SHARED_EXTENSION",
+        "modelName": "Ext",
+        "baseModelId": shared_model,
+    }
+    child = api.ok("POST", M, json=extension)["model"]["id"]
+    api.ok("DELETE", f"{M}/{child}")
+    assert api.ok("GET", M, params={"modelId": shared_model})["records"] != []
+
+
+def test_delete_refuses_a_schema_model(api, connection):
+    schema = api.ok("GET", M, params={"connectionId": connection, "modelKind": "SCHEMA"})
+    schema_id = schema["records"][0]["id"]
+    assert "Cannot delete a model with kind SCHEMA" in api.error("DELETE", f"{M}/{schema_id}", 400)
+    assert api.ok("GET", M, params={"modelId": schema_id})["records"] != []
 
 
 def test_refresh_job_goes_in_progress_then_completed(api, emu, connection):

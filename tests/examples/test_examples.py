@@ -110,6 +110,7 @@ def test_gitops_model_exports_what_github_needs(
     assert up.ops_by_name() == {
         "warehouse": "create",
         "schema": "create",
+        "nightly-schema-refresh": "create",
         "shared": "create",
         "shared-git": "create",
     }

@@ -69,10 +69,6 @@ def build(emulator: Emulator, *, secret_dbt_variable: bool = False) -> Instance:
         client.put(
             f"/api/v1/connection-environments/{record['id']}", json={"userAttributeValues": [value]}
         )
-    client.post(
-        f"/api/v1/connections/{ids['prod']}/schedules",
-        json={"schedule": "0 6 * * ? *", "timezone": "Europe/Paris", "hardRefresh": False},
-    )
     variables = [{"name": "DBT_TARGET", "value": "prod", "isSecret": False}]
     if secret_dbt_variable:
         variables.append({"name": "API_TOKEN", "value": "s3cret-token", "isSecret": True})
@@ -94,6 +90,15 @@ def build(emulator: Emulator, *, secret_dbt_variable: bool = False) -> Instance:
         "/api/v1/models", json={"connectionId": ids["prod"], "modelKind": "SCHEMA"}
     )
     ids["schema"] = schema["model"]["id"]
+    # As a live Omni needs: the schema built before shared models, and the schema model before a
+    # refresh schedule (findings 33 and 25).
+    job = client.post(f"/api/v1/models/{ids['schema']}/refresh")["jobId"]
+    while client.get(f"/api/v1/jobs/{job}/status")["status"] == "IN_PROGRESS":
+        pass
+    client.post(
+        f"/api/v1/connections/{ids['prod']}/schedules",
+        json={"schedule": "0 6 * * ? *", "timezone": "Europe/Paris", "hardRefresh": False},
+    )
     shared = client.post(
         "/api/v1/models",
         json={"connectionId": ids["prod"], "modelKind": "SHARED", "modelName": "Analytics"},

@@ -235,6 +235,12 @@ CONNECTION_ENVIRONMENT = Scenario(
 # -- SchemaRefreshSchedule -----------------------------------------------------------------------
 
 
+def schema_of(name: str) -> omni.Model:
+    """A connection's SCHEMA model, which a schema refresh schedule needs before it (finding 25)."""
+    resource_name = name.lower().replace(" ", "-") + "-schema"
+    return omni.Model(resource_name, connection_id=postgres(name).id, model_kind="SCHEMA")
+
+
 def _refresh_path(id_: str) -> str:
     connection_id, schedule_id = id_.split("/")
     return f"{CONNECTIONS}/{connection_id}/schedules/{schedule_id}"
@@ -242,6 +248,8 @@ def _refresh_path(id_: str) -> str:
 
 def _refresh_by_hand(w: World) -> str:
     connection = w.made["refresh_connection"] = connection_by_hand(w, "Hand refreshed")
+    # A live Omni creates no schedule before the connection's SCHEMA model (finding 25).
+    w.client.post("/api/v1/models", json={"connectionId": connection, "modelKind": "SCHEMA"})
     body = {"schedule": "0 9 * * ? *", "timezone": "UTC", "hardRefresh": False}
     made = w.client.post(f"{CONNECTIONS}/{connection}/schedules", json=body)
     return f"{connection}/{made['scheduleId']}"
@@ -250,15 +258,16 @@ def _refresh_by_hand(w: World) -> str:
 SCHEMA_REFRESH_SCHEDULE = Scenario(
     kind="SchemaRefreshSchedule",
     resource=omni.SchemaRefreshSchedule,
-    deps=lambda w: {"first": postgres("Refreshed"), "second": postgres("Refreshed too")},
+    deps=lambda w: {"first": schema_of("Refreshed"), "second": schema_of("Refreshed too")},
+    # The schedule takes its connection id from the SCHEMA model, and so waits for it.
     args=lambda w, d: {
-        "connection_id": d["first"].id,
+        "connection_id": d["first"].connection_id,
         "schedule": "0 9 * * ? *",
         "timezone": "Europe/Paris",
         "hard_refresh": True,
     },
     update=lambda w, d: {"schedule": "30 6 ? * MON-FRI *", "hard_refresh": False},
-    replace=lambda w, d: {"connection_id": d["second"].id},
+    replace=lambda w, d: {"connection_id": d["second"].connection_id},
     drift=lambda w, id_, outs: (
         "timezone",
         w.client.put(

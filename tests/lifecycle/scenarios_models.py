@@ -34,20 +34,29 @@ def _model_live(w: World, id_: str, outs: dict[str, Any]) -> bool:
     return not record["deletedAt"] or record["deletedAt"] == connection["deletedAt"]
 
 
-def _trash_model(w: World, id_: str, outs: dict[str, Any]) -> None:
-    """Omni's API cannot delete a model; one deleted in Omni's UI reads with ``deletedAt``."""
-    with w.emulator.state.lock:
-        w.emulator.state.models[id_]["deletedAt"] = "2026-07-22T00:00:00Z"
+def _model_archived(w: World, id_: str, outs: dict[str, Any]) -> None:
+    """Destroy archives a shared or extension model: still listed with ``includeDeleted``, in the
+    trash (``deletedAt``), not gone."""
+    record = _model_record(w, id_)
+    assert record is not None and record["deletedAt"], f"model {id_} was not archived: {record}"
+
+
+def refresh_by_hand(w: World, model_id: str) -> None:
+    """Build a SCHEMA model's schema as Omni's UI does: a live Omni creates no shared model on the
+    connection before (finding 33)."""
+    job = w.client.post(f"{MODELS}/{model_id}/refresh")["jobId"]
+    while w.client.get(f"/api/v1/jobs/{job}/status")["status"] == "IN_PROGRESS":
+        pass  # the emulator's job ends after a fixed number of polls
 
 
 def _models(w: World, prefix: str = "") -> dict[str, Any]:
-    """A connection with its SCHEMA model (schema refreshed at create) and two SHARED models."""
+    """A connection with its SCHEMA model (schema refreshed at create, the default) and two SHARED
+    models built on it."""
     connection = postgres(f"{prefix}Modeled")
     schema = omni.Model(
         f"{prefix}schema",
         connection_id=connection.id,
         model_kind="SCHEMA",
-        refresh_schema=True,
         hard_refresh=False,
     )
     shared = omni.Model(
@@ -67,7 +76,8 @@ def _models(w: World, prefix: str = "") -> dict[str, Any]:
 
 def _model_by_hand(w: World) -> str:
     connection = w.made["model_connection"] = connection_by_hand(w, "Hand modeled")
-    w.client.post(MODELS, json={"connectionId": connection, "modelKind": "SCHEMA"})
+    schema = w.client.post(MODELS, json={"connectionId": connection, "modelKind": "SCHEMA"})
+    refresh_by_hand(w, schema["model"]["id"])
     body = {"connectionId": connection, "modelKind": "SHARED", "modelName": "Hand model"}
     w.made["hand_model"] = w.client.post(MODELS, json=body)["model"]["id"]
     return w.made["hand_model"]
@@ -76,32 +86,17 @@ def _model_by_hand(w: World) -> str:
 # -- Model ---------------------------------------------------------------------------------------
 
 
-def _extension(w: World) -> dict[str, Any]:
-    """The SHARED_EXTENSION that sets ``uses_isolated_branches``, beside the QUERY subject."""
-    deps = _models(w)
-    deps["extension"] = omni.Model(
-        "extension",
-        connection_id=deps["shared"].connection_id,
-        model_kind="SHARED_EXTENSION",
-        model_name="Extension",
-        base_model_id=deps["shared"].id,
-        uses_isolated_branches=True,
-        allow_as_workbook_base=True,
-    )
-    return deps
-
-
 MODEL = Scenario(
     kind="Model",
     resource=omni.Model,
-    deps=_extension,
-    # A QUERY model on a shared model. refresh_schema is for SCHEMA models and
-    # uses_isolated_branches for SHARED_EXTENSION ones: the dependencies set those (the schema
-    # model, and the extension below), so the clean second preview covers them too.
+    deps=_models,
+    # A SHARED_EXTENSION on a shared model: every argument but refresh_schema, which is for SCHEMA
+    # models (the dependencies' SCHEMA model takes its default), so the clean second preview
+    # covers it too. Destroy archives it; SCHEMA models are the subject of test_models.py.
     args=lambda w, d: {
         "connection_id": d["shared"].connection_id,
-        "model_kind": "QUERY",
-        "model_name": "Revenue queries",
+        "model_kind": "SHARED_EXTENSION",
+        "model_name": "Revenue extension",
         "base_model_id": d["shared"].id,
         "access_grants": [
             {
@@ -114,15 +109,17 @@ MODEL = Scenario(
             }
         ],
         "allow_as_workbook_base": True,
+        "uses_isolated_branches": True,
         "hard_refresh": False,
     },
-    update=lambda w, d: {"model_name": "Revenue queries v2"},
+    update=lambda w, d: {"model_name": "Revenue extension v2"},
     replace=lambda w, d: {"base_model_id": d["other"].id},
     drift=lambda w, id_, outs: (
         "model_name",
-        w.client.patch(f"{MODELS}/{id_}", json={"name": "Renamed by hand"})["model"]["name"],
+        w.client.patch(f"{MODELS}/{id_}", json={"name": "Renamed by hand"})
+        and _model_record(w, id_)["name"],
     ),
-    delete_outside=_trash_model,
+    delete_outside=lambda w, id_, outs: w.client.delete(f"{MODELS}/{id_}"),
     make_by_hand=_model_by_hand,
     adopt_args=lambda w: {
         "connection_id": made_by_hand(w, "model_connection"),
@@ -132,7 +129,7 @@ MODEL = Scenario(
     adopt_conflict=lambda w: {"model_kind": "BRANCH", "base_model_id": MISSING_UUID},
     missing_id=MISSING_UUID,
     exists=_model_live,
-    destroy_leaves=True,
+    deleted_as=_model_archived,
 )
 
 

@@ -321,12 +321,20 @@ def test_read_of_a_connection_deleted_or_archived_outside_pulumi_is_empty(provid
 
 
 @pytest.mark.parametrize("status", [200, 410, 404])
-def test_destroy_archives_and_already_archived_counts_as_done(provider, api, status):
+def test_destroy_archives_and_already_archived_counts_as_done(provider, api, status, capsys):
     body = {"success": True, "message": "Connection moved to trash."}
     if status != 200:
         body = {"detail": "Connection has already been archived", "status": status}
     api.delete(ONE, status=status, json=body)
     provider.delete(ID, checked(provider, **POSTGRES))
+    out, err = capsys.readouterr()
+    assert out == ""
+    if status == 200:
+        # What Omni did, not Pulumi's "deleted": archived, its models trashed with it.
+        assert ID in err and "archived, not deleted" in err
+        assert "trash with its models" in err and "restored" in err
+    else:
+        assert err == ""
 
 
 def test_adopt_writes_updatable_settings_and_secrets_without_creating(provider, api):

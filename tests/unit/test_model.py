@@ -1,4 +1,4 @@
-"""Model: what Omni receives and what Pulumi keeps, from create to the destroy Omni cannot do."""
+"""Model: what Omni receives and what Pulumi keeps, from create to destroy, as a live Omni answers."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def clock() -> FakeClock:
 def provider(clock):
     spec = ModelSpec()
     spec.refresh_wait = JobWait(interval=3.0, timeout=60.0, clock=clock)
+    spec.schema_wait = JobWait(interval=4.0, clock=clock)  # the timeout is the stack's setting
     return configured(spec)
 
 
@@ -96,17 +97,30 @@ def test_create_shared_model_sends_every_setting_in_omnis_spelling(api, provider
 
 
 def test_create_reads_the_id_from_either_answer_shape(api, provider):
-    inputs = checked(provider, connection_id=CONN)
+    inputs = checked(provider, connection_id=CONN, refresh_schema=False)
     api.post(MODELS, json={"id": MODEL, "modelKind": "SCHEMA", "name": "warehouse"})
+    listed(api, record(name="warehouse"))
     result = provider.create(inputs)
     assert result.id == MODEL
     # The program left the name to Omni: Pulumi keeps the name Omni gave.
     assert result.outs["model_name"] == "warehouse"
+    assert result.outs["refresh_schema"] is False
 
 
-def test_schema_refresh_runs_after_create_and_is_awaited(api, provider, clock):
-    inputs = checked(provider, connection_id=CONN, model_name="warehouse", refresh_schema=True)
+def test_a_schema_models_name_is_read_back_not_taken_from_the_answer(api, provider):
+    # Omni names a SCHEMA model after its connection (finding 31), and its write answers are not
+    # dependable (finding 14): the name in the outputs is the one Omni lists.
+    inputs = checked(provider, connection_id=CONN, refresh_schema=False)
+    api.post(MODELS, json={"success": True, "model": {"id": MODEL, "name": ""}})
+    listed(api, record(name="Snowflake (prod)"))
+    assert provider.create(inputs).outs["model_name"] == "Snowflake (prod)"
+
+
+def test_schema_refresh_runs_after_create_by_default_and_is_awaited(api, provider, clock):
+    inputs = checked(provider, connection_id=CONN)
+    assert inputs["refresh_schema"] is None  # unset: the kind decides
     api.post(MODELS, json={"success": True, "model": {"id": MODEL, "name": "warehouse"}})
+    listed(api, record(name="warehouse"))
     api.post(
         f"{MODELS}/{MODEL}/refresh",
         match=[matchers.query_param_matcher({"hard_refresh": "true"})],
@@ -116,15 +130,16 @@ def test_schema_refresh_runs_after_create_and_is_awaited(api, provider, clock):
     api.get(status, json={"job_id": JOB, "job_type": "REFRESH_SCHEMA", "status": "IN_PROGRESS"})
     api.get(status, json={"job_id": JOB, "job_type": "REFRESH_SCHEMA", "status": "IN_PROGRESS"})
     api.get(status, json={"job_id": JOB, "job_type": "REFRESH_SCHEMA", "status": "COMPLETED"})
-    assert provider.create(inputs).id == MODEL
+    result = provider.create(inputs)
+    assert result.id == MODEL
+    assert result.outs["refresh_schema"] is True
     assert clock.sleeps == [3.0, 3.0]
 
 
 def test_soft_refresh_is_passed_explicitly(api, provider):
-    inputs = checked(
-        provider, connection_id=CONN, model_name="w", refresh_schema=True, hard_refresh=False
-    )
+    inputs = checked(provider, connection_id=CONN, refresh_schema=True, hard_refresh=False)
     api.post(MODELS, json={"model": {"id": MODEL, "name": "w"}})
+    listed(api, record(name="w"))
     api.post(
         f"{MODELS}/{MODEL}/refresh",
         match=[matchers.query_param_matcher({"hard_refresh": "false"})],
@@ -134,8 +149,9 @@ def test_soft_refresh_is_passed_explicitly(api, provider):
 
 
 def test_failed_refresh_fails_the_create_naming_the_model_to_adopt(api, provider):
-    inputs = checked(provider, connection_id=CONN, model_name="warehouse", refresh_schema=True)
+    inputs = checked(provider, connection_id=CONN)
     api.post(MODELS, json={"model": {"id": MODEL, "name": "warehouse"}})
+    listed(api, record(name="warehouse"))
     api.post(f"{MODELS}/{MODEL}/refresh", json={"jobId": JOB, "status": "running"})
     api.get(f"{BASE_URL}/api/v1/jobs/{JOB}/status", json={"job_id": JOB, "status": "FAILED"})
     with pytest.raises(OmniError) as err:
@@ -147,8 +163,9 @@ def test_failed_refresh_fails_the_create_naming_the_model_to_adopt(api, provider
 
 
 def test_refresh_that_outlasts_the_bound_fails_without_real_waiting(api, provider, clock):
-    inputs = checked(provider, connection_id=CONN, model_name="w", refresh_schema=True)
+    inputs = checked(provider, connection_id=CONN, refresh_schema=True)
     api.post(MODELS, json={"model": {"id": MODEL, "name": "w"}})
+    listed(api, record(name="w"))
     api.post(f"{MODELS}/{MODEL}/refresh", json={"jobId": JOB, "status": "running"})
     api.get(f"{BASE_URL}/api/v1/jobs/{JOB}/status", json={"status": "IN_PROGRESS"})
     with pytest.raises(OmniError, match="still IN_PROGRESS after 60 s"):
@@ -157,7 +174,7 @@ def test_refresh_that_outlasts_the_bound_fails_without_real_waiting(api, provide
 
 
 def test_second_schema_model_on_a_connection_names_the_one_to_adopt(api, provider):
-    inputs = checked(provider, connection_id=CONN, model_name="again")
+    inputs = checked(provider, connection_id=CONN)
     api.post(MODELS, status=400, json={"detail": "Schema model already exists for the connection"})
     api.get(
         MODELS,
@@ -185,6 +202,8 @@ def test_second_schema_model_on_a_connection_names_the_one_to_adopt(api, provide
         ({"model_kind": "BRANCH"}, "base_model_id", "required for BRANCH"),
         ({"base_model_id": BASE}, "base_model_id", "SCHEMA model has no base"),
         ({"model_kind": "SHARED", "refresh_schema": True}, "refresh_schema", "only SCHEMA"),
+        ({"model_name": "schema"}, "model_name", "after its connection"),
+        ({"model_kind": "SCHEMA", "model_name": "x"}, "model_name", "leave model_name unset"),
         (
             {"model_kind": "SHARED", "uses_isolated_branches": True},
             "uses_isolated_branches",
@@ -237,7 +256,10 @@ def test_no_diff_after_create_with_every_argument_set(api, provider):
         ({"refresh_schema": False}, []),
         ({"hard_refresh": False}, []),
         ({"connection_id": BASE}, ["connection_id"]),
-        ({"model_kind": "SHARED", "refresh_schema": False}, ["model_kind"]),
+        (
+            {"model_kind": "SHARED_EXTENSION", "base_model_id": BASE},
+            ["model_kind", "base_model_id"],
+        ),
         ({"access_grants": []}, ["access_grants"]),
         ({"allow_as_workbook_base": False}, ["allow_as_workbook_base"]),
     ],
@@ -246,8 +268,8 @@ def test_only_the_name_and_local_flags_update_in_place(provider, change, replace
     olds = checked(
         provider,
         connection_id=CONN,
+        model_kind="SHARED",
         model_name="w",
-        refresh_schema=True,
         access_grants=[{"name": "g"}],
         allow_as_workbook_base=True,
     )
@@ -257,28 +279,48 @@ def test_only_the_name_and_local_flags_update_in_place(provider, change, replace
     assert diff.replaces == replaces
 
 
+@pytest.mark.parametrize("recorded", [False, True, None])
+def test_an_unset_refresh_flag_never_diffs(provider, recorded):
+    # State written when refresh_schema defaulted to false, or holding the value it took at
+    # create: unset now means "the kind's default", which is no change.
+    olds = {**checked(provider, connection_id=CONN), "refresh_schema": recorded}
+    olds["model_name"] = "Warehouse"  # Omni's name, in the outputs
+    diff = provider.diff(MODEL, olds, checked(provider, connection_id=CONN))
+    assert diff.changes is False
+
+
 # -- update ----------------------------------------------------------------------------------------
 
 
-def test_rename_is_a_patch_of_the_name_only(api, provider):
-    olds = checked(provider, connection_id=CONN, model_name="old")
-    news = checked(provider, connection_id=CONN, model_name="new")
+def test_rename_is_a_patch_of_the_name_read_back(api, provider):
+    olds = checked(provider, connection_id=CONN, model_kind="SHARED", model_name="old")
+    news = checked(provider, connection_id=CONN, model_kind="SHARED", model_name="new")
     api.patch(
         f"{MODELS}/{MODEL}",
         match=[matchers.json_params_matcher({"name": "new"})],
-        json={"success": True, "model": {"id": MODEL, "name": "new"}},
+        # A live Omni answers a rename with empty fields (finding 14): never taken as the name.
+        json={"success": True, "model": {"id": "", "name": ""}},
     )
+    listed(api, record(modelKind="SHARED", name="new"))
     assert provider.update(MODEL, olds, news).outs["model_name"] == "new"
 
 
+def test_a_rename_omni_did_not_make_fails_naming_both_names(api, provider):
+    olds = checked(provider, connection_id=CONN, model_kind="SHARED", model_name="old")
+    news = checked(provider, connection_id=CONN, model_kind="SHARED", model_name="new")
+    api.patch(f"{MODELS}/{MODEL}", json={"success": True, "model": {"id": MODEL, "name": "new"}})
+    listed(api, record(modelKind="SHARED", name="old"))
+    with pytest.raises(OmniError, match=r"rename to 'new'.*reads back as 'old'"):
+        provider.update(MODEL, olds, news)
+
+
 def test_changing_the_refresh_flags_calls_nothing(api, provider):
-    olds = checked(provider, connection_id=CONN, model_name="w", refresh_schema=True)
-    news = checked(
-        provider, connection_id=CONN, model_name="w", refresh_schema=False, hard_refresh=False
-    )
+    olds = {**checked(provider, connection_id=CONN, refresh_schema=True), "model_name": "w"}
+    news = checked(provider, connection_id=CONN, refresh_schema=False, hard_refresh=False)
     outs = provider.update(MODEL, olds, news).outs
     assert len(api.calls) == 0
     assert outs["refresh_schema"] is False and outs["hard_refresh"] is False
+    assert outs["model_name"] == "w", "Omni's name of a SCHEMA model is kept"
 
 
 # -- read ------------------------------------------------------------------------------------------
@@ -303,25 +345,75 @@ def test_model_deleted_outside_pulumi_reads_as_gone(api, provider, records):
 # -- delete ----------------------------------------------------------------------------------------
 
 
-def test_destroy_leaves_the_model_in_omni_and_says_so(api, provider, capsys):
-    provider.delete(MODEL, {**checked(provider, connection_id=CONN), "model_name": "warehouse"})
-    assert len(api.calls) == 0
+def shared_state(provider, kind="SHARED"):
+    base = {"base_model_id": BASE} if kind != "SHARED" else {}
+    return checked(provider, connection_id=CONN, model_kind=kind, model_name="sales", **base)
+
+
+def test_destroy_archives_a_shared_model_and_says_what_went_with_it(api, provider, capsys):
+    api.delete(f"{MODELS}/{MODEL}", json={"success": True})
+    provider.delete(MODEL, shared_state(provider))
     out, err = capsys.readouterr()
     assert out == ""
-    assert MODEL in err and "'warehouse'" in err and "cannot delete models" in err
+    assert MODEL in err and "'sales'" in err
+    for words in ("archived, not deleted", "trash", "restored", "git configuration was removed"):
+        assert words in err, err
+    assert "still exists" not in err
+
+
+def test_destroy_archives_an_extension_without_a_word_on_git(api, provider, capsys):
+    api.delete(f"{MODELS}/{MODEL}", json={"success": True})
+    provider.delete(MODEL, shared_state(provider, "SHARED_EXTENSION"))
+    err = capsys.readouterr().err
+    assert "archived, not deleted" in err and "git" not in err
+
+
+def test_destroy_of_a_shared_model_omni_already_archived_is_quiet(api, provider, capsys):
+    api.delete(f"{MODELS}/{MODEL}", status=404, json={"detail": "Model not found", "status": 404})
+    provider.delete(MODEL, shared_state(provider))
+    assert capsys.readouterr().err == ""
+
+
+def test_destroy_leaves_a_schema_model_to_its_connection(api, provider, capsys):
+    listed(api, record(name="warehouse"))
+    provider.delete(MODEL, {**checked(provider, connection_id=CONN), "model_name": "warehouse"})
+    assert [c.request.method for c in api.calls] == ["GET"], "a SCHEMA model is never DELETEd"
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert MODEL in err and "'warehouse'" in err
+    assert "cannot delete a SCHEMA model" in err and "connection is archived" in err
+
+
+def test_destroy_of_a_schema_model_trashed_with_its_connection_says_nothing(api, provider, capsys):
+    listed(api, record(deletedAt="2026-07-23T00:00:00Z"))
+    provider.delete(MODEL, {**checked(provider, connection_id=CONN), "model_name": "warehouse"})
+    assert capsys.readouterr().err == ""
+
+
+def test_destroy_leaves_a_query_model_in_omni_and_says_so(api, provider, capsys):
+    state = checked(
+        provider, connection_id=CONN, model_kind="QUERY", model_name="q", base_model_id=BASE
+    )
+    provider.delete(MODEL, state)
+    assert len(api.calls) == 0
+    err = capsys.readouterr().err
+    assert MODEL in err and "still exists in Omni" in err
 
 
 # -- adoption --------------------------------------------------------------------------------------
 
 
 def test_adopt_renames_without_creating(api, provider, capsys):
-    inputs = checked(provider, connection_id=CONN, model_name="wanted", adopt_id=MODEL)
-    listed(api, record(name="current"))
+    inputs = checked(
+        provider, connection_id=CONN, model_kind="SHARED", model_name="wanted", adopt_id=MODEL
+    )
+    listed(api, record(modelKind="SHARED", name="current"))
     api.patch(
         f"{MODELS}/{MODEL}",
         match=[matchers.json_params_matcher({"name": "wanted"})],
-        json={"model": {"id": MODEL, "name": "wanted"}},
+        json={"model": {"id": "", "name": ""}},
     )
+    listed(api, record(modelKind="SHARED", name="wanted"))
     result = provider.create(inputs)
     assert result.id == MODEL
     assert result.outs["model_name"] == "wanted"
@@ -330,8 +422,10 @@ def test_adopt_renames_without_creating(api, provider, capsys):
 
 
 def test_adopt_refuses_a_different_replace_only_setting(api, provider):
-    inputs = checked(provider, connection_id=CONN, model_name="w", adopt_id=MODEL)
-    listed(api, record(connectionId=BASE))
+    inputs = checked(
+        provider, connection_id=CONN, model_kind="SHARED", model_name="w", adopt_id=MODEL
+    )
+    listed(api, record(connectionId=BASE, modelKind="SHARED", name="w"))
     with pytest.raises(OmniResourceError) as err:
         provider.create(inputs)
     message = str(err.value)
@@ -405,7 +499,7 @@ def test_replacing_a_schema_model_on_the_same_connection_is_refused_at_preview(
             "model_kind": "SHARED",
             "access_grants": [],
         },  # a SHARED model is not the one per connection
-        {"model_name": "renamed"},  # in place
+        {"model_kind": "SHARED", "model_name": "renamed", "access_grants": []},  # not SCHEMA
         {"access_grants": [{"name": "g"}], "refresh_schema": True},  # no change to Omni
     ],
 )
@@ -419,3 +513,134 @@ def test_a_schema_model_change_waits_for_an_unknown_connection(provider):
     olds = checked(provider, **SCHEMA_MODEL)
     result = provider.check(olds, {**SCHEMA_MODEL, "connection_id": UNKNOWN, "access_grants": []})
     assert result.failures == []
+
+
+# -- models built on the schema wait for it ---------------------------------------------------------
+
+CONNECTION = f"{BASE_URL}/api/v1/connections/{CONN}"
+SCHEMA_ID = "55555555-5555-5555-5555-555555555555"
+BARE_404 = {"status": 404, "body": ""}  # a live Omni's answer until the schema is built (33)
+NO_SCHEMA = {
+    "status": 400,
+    "json": {
+        "detail": "Bad Request: Schema model does not exist when creating a non-schema model",
+        "status": 400,
+    },
+}
+
+
+def shared_inputs(provider):
+    return checked(provider, connection_id=CONN, model_kind="SHARED", model_name="Analytics")
+
+
+def connection_found(api, deleted_at=None):
+    api.get(CONNECTION, json={"connection": {"id": CONN, "deletedAt": deleted_at}})
+
+
+def schema_listed(api, *records):
+    api.get(
+        MODELS,
+        match=[
+            matchers.query_param_matcher(
+                {"connectionId": CONN, "modelKind": "SCHEMA", "pageSize": "100"}
+            )
+        ],
+        json={"records": list(records), "pageInfo": {"hasNextPage": False}},
+    )
+
+
+def made(api):
+    api.post(MODELS, json={"success": True, "model": {"id": MODEL, "name": "Analytics"}})
+
+
+def test_a_shared_model_waits_for_the_schema_refresh_and_says_so(api, provider, clock, capsys):
+    api.post(MODELS, **BARE_404)
+    connection_found(api)
+    schema_listed(api, record(id=SCHEMA_ID))
+    api.post(MODELS, **BARE_404)  # the same refusal: not looked into again
+    made(api)
+    result = provider.create(shared_inputs(provider))
+    assert result.id == MODEL
+    assert clock.sleeps == [1.0, 2.0]
+    out, err = capsys.readouterr()
+    assert out == ""
+    (said,) = err.splitlines()  # once, not per poll
+    assert "waiting up to 600 s" in said and SCHEMA_ID in said and "schema refresh" in said
+
+
+def test_the_wait_is_bounded_by_the_stack_setting_and_names_the_fix(api, clock):
+    spec = ModelSpec()
+    spec.schema_wait = JobWait(interval=4.0, clock=clock)
+    provider = configured(spec, **{"omni:schemaRefreshWaitSeconds": "30"})
+    api.post(MODELS, **BARE_404)
+    connection_found(api)
+    schema_listed(api, record(id=SCHEMA_ID))
+    with pytest.raises(OmniError) as err:
+        provider.create(shared_inputs(provider))
+    assert sum(clock.sleeps) == pytest.approx(30.0)
+    assert max(clock.sleeps) == 4.0
+    message = str(err.value)
+    for words in (
+        "Model 'Analytics'",
+        SCHEMA_ID,
+        "refresh_schema",
+        "omni:schemaRefreshWaitSeconds",
+    ):
+        assert words in message, message
+
+
+def test_no_wait_at_all_when_the_setting_is_zero(api, clock):
+    spec = ModelSpec()
+    spec.schema_wait = JobWait(clock=clock)
+    provider = configured(spec, **{"omni:schemaRefreshWaitSeconds": "0"})
+    api.post(MODELS, **BARE_404)
+    connection_found(api)
+    schema_listed(api, record(id=SCHEMA_ID))
+    with pytest.raises(OmniError, match="has not been built"):
+        provider.create(shared_inputs(provider))
+    assert clock.sleeps == []
+
+
+def test_a_shared_model_waits_briefly_for_a_schema_model_created_beside_it(api, provider, clock):
+    # Nothing orders the two creates: the SCHEMA model's POST may come second.
+    api.post(MODELS, **NO_SCHEMA)
+    made(api)
+    assert provider.create(shared_inputs(provider)).id == MODEL
+    assert clock.sleeps == [1.0]
+
+
+def test_a_connection_without_a_schema_model_fails_with_the_cause_and_fix(api, provider, clock):
+    api.post(MODELS, **NO_SCHEMA)
+    with pytest.raises(OmniError) as err:
+        provider.create(shared_inputs(provider))
+    assert sum(clock.sleeps) == pytest.approx(ModelSpec.schema_model_grace)
+    message = str(err.value)
+    assert f"connection {CONN} has no SCHEMA model" in message
+    assert "model_kind='SCHEMA'" in message and "connection_id=schema.connection_id" in message
+    assert "Schema model does not exist" in message, "Omni's own words are kept"
+
+
+@pytest.mark.parametrize("deleted_at", [None, "2026-07-23T00:00:00Z"])
+def test_a_bare_404_for_a_missing_connection_fails_at_once_naming_it(
+    api, provider, clock, deleted_at
+):
+    api.post(MODELS, **BARE_404)
+    if deleted_at:
+        connection_found(api, deleted_at)
+    else:
+        api.get(CONNECTION, status=404, json={"detail": "Connection not found", "status": 404})
+    with pytest.raises(OmniResourceError) as err:
+        provider.create(shared_inputs(provider))
+    assert clock.sleeps == []
+    message = str(err.value)
+    assert f"connection_id {CONN} names no live connection" in message
+    assert "Model 'Analytics'" in message
+
+
+def test_a_404_with_omnis_words_is_not_waited_on(api, provider, clock):
+    detail = f"Connection with id {CONN} does not exist"
+    api.post(MODELS, status=404, json={"detail": detail, "status": 404})
+    with pytest.raises(OmniResourceError, match=detail):
+        provider.create(shared_inputs(provider))
+    assert clock.sleeps == []
+    assert len(api.calls) == 1

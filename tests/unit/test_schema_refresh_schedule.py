@@ -222,3 +222,50 @@ def test_valid_aws_cron_passes(expression):
 def test_valid_timezones_pass():
     assert validate_timezone("UTC") is None
     assert validate_timezone("America/New_York") is None
+
+
+# -- a connection without its SCHEMA model (live finding 25) ----------------------------------------
+
+CONNECTION = f"{BASE_URL}/api/v1/connections/{CONN}"
+MODELS = f"{BASE_URL}/api/v1/models"
+MISLEADING = {"detail": f"Connection with id {CONN} does not exist", "status": 404}
+
+
+def schema_models(api, *records):
+    api.get(
+        MODELS,
+        match=[
+            matchers.query_param_matcher(
+                {"connectionId": CONN, "modelKind": "SCHEMA", "pageSize": "100"}
+            )
+        ],
+        json={"records": list(records), "pageInfo": {"hasNextPage": False}},
+    )
+
+
+def test_a_connection_without_a_schema_model_gets_the_real_cause_and_fix(provider, api):
+    api.post(LIST, status=404, json=MISLEADING)
+    api.get(CONNECTION, json={"connection": {"id": CONN, "deletedAt": None}})
+    schema_models(api, {"id": "m", "modelKind": "SCHEMA", "deletedAt": "2026-07-01T00:00:00Z"})
+    with pytest.raises(OmniResourceError) as err:
+        provider.create(checked(provider, schedule="0 9 * * ? *", timezone="UTC"))
+    message = str(err.value)
+    assert message.startswith("SchemaRefreshSchedule")
+    assert f"connection_id {CONN}: the connection has no SCHEMA model yet" in message
+    assert "connection_id=schema.connection_id" in message and "depends_on" in message
+
+
+@pytest.mark.parametrize("connection", ["missing", "archived", "with a schema model"])
+def test_other_404s_keep_omnis_answer(provider, api, connection):
+    api.post(LIST, status=404, json=MISLEADING)
+    if connection == "missing":
+        api.get(CONNECTION, status=404, json={"detail": "Connection not found", "status": 404})
+    else:
+        deleted = "2026-07-01T00:00:00Z" if connection == "archived" else None
+        api.get(CONNECTION, json={"connection": {"id": CONN, "deletedAt": deleted}})
+    if connection == "with a schema model":
+        schema_models(api, {"id": "m", "modelKind": "SCHEMA", "deletedAt": None})
+    with pytest.raises(OmniResourceError) as err:
+        provider.create(checked(provider, schedule="0 9 * * ? *", timezone="UTC"))
+    assert MISLEADING["detail"] in str(err.value)
+    assert "no SCHEMA model" not in str(err.value)

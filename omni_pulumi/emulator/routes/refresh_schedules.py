@@ -1,4 +1,8 @@
-"""Schema refresh schedules of a connection: AWS cron, IANA timezone, hard or soft refresh."""
+"""Schema refresh schedules of a connection: AWS cron, IANA timezone, hard or soft refresh.
+
+A schedule refreshes the connection's schema model, and a live Omni refuses to create one before
+that model exists (unless ``ctx.emulator.spec_only``).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from ..store import new_id
 from ..validation import boolean, obj, string
 from . import Context, Route, created
 from .common import check_timezone, connection_or_404, now
+from .models import schema_model
 
 REFRESH_SCHEDULE = obj(
     {"schedule*": string(), "timezone*": string(), "hardRefresh": boolean(default=False)}
@@ -46,6 +51,11 @@ def _schedule_or_404(ctx: Context) -> dict[str, Any]:
 
 def create_schedule(ctx: Context):
     connection = connection_or_404(ctx.store, ctx.params["connectionId"])
+    if not ctx.emulator.spec_only and schema_model(ctx.store, connection["id"]) is None:
+        # Live finding 25 (ashima-omni/terraform-provider-omni docs/TEST-CASES.md): until the
+        # connection has a schema model, creating a schedule answers that the connection does not
+        # exist, while GET and PATCH on the same connection answer 200.
+        raise not_found(f"Connection with id {connection['id']} does not exist")
     stamp = now()
     record = {
         "scheduleId": new_id(),

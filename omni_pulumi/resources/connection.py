@@ -19,7 +19,7 @@ from pydantic import AfterValidator, Field
 from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import archived
 from omni_pulumi.errors import OmniApiError
-from omni_pulumi.resources._rollback import finish_or_undo
+from omni_pulumi.rollback import finish_or_undo
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 PATH = "/api/v1/connections"

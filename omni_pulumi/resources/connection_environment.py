@@ -12,11 +12,11 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
+from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniApiError
-from omni_pulumi.resources._rollback import finish_or_undo
-from omni_pulumi.resources._types import Uuid
+from omni_pulumi.rollback import finish_or_undo
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 #: Answers of an instance that does not serve the list at all.

@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
+from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniApiError, OmniResourceError
-from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, ResourceSpec
 
 #: What Omni's PUT description lists; the schema itself takes any string.

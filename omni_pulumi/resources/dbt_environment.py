@@ -14,10 +14,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniNotFound
-from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
 
 

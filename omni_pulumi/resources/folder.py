@@ -12,10 +12,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.errors import OmniAuthError, OmniBadRequest, OmniNotFound
 from omni_pulumi.listcache import LISTS
-from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
 
 PATH = "/api/v1/folders"

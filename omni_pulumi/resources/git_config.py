@@ -16,9 +16,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
+from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient
 from omni_pulumi.errors import OmniConflict
-from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
 
 GitProvider = Literal[

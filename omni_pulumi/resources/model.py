@@ -23,18 +23,18 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
+from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.diagnostics import archived, warn
 from omni_pulumi.errors import OmniApiError, OmniBadRequest, OmniError, OmniNotFound
-from omni_pulumi.resources._jobs import FAILED, JobWait, job_status, wait_for_job
-from omni_pulumi.resources._types import Uuid
+from omni_pulumi.jobs import FAILED, JobWait, job_status, wait_for_job
+from omni_pulumi.resources.connection import ConnectionSpec
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 if TYPE_CHECKING:
     from omni_pulumi.config import OmniSettings
 
 PATH = "/api/v1/models"
-CONNECTIONS = "/api/v1/connections"
 
 ModelKind = Literal["SCHEMA", "SHARED", "SHARED_EXTENSION", "BRANCH", "QUERY"]
 #: Kinds that are built on another model and so need ``base_model_id``.
@@ -400,6 +400,11 @@ class ModelSpec(ResourceSpec, register=True):
 
     # -- helpers ---------------------------------------------------------------------------------
 
+    def schema_model_id(self, client: OmniClient, connection_id: str) -> str | None:
+        """The id of the connection's live SCHEMA model, if it has one."""
+        wanted = {"connection_id": connection_id, "model_kind": "SCHEMA", "model_name": None}
+        return self.find_existing(client, {**wanted, "base_model_id": None})
+
     def _create_when_schema_ready(self, client: OmniClient, args: dict[str, Any]) -> dict:
         """POST a model built on the connection's schema, waiting while Omni is not ready for it.
 
@@ -450,12 +455,12 @@ class ModelSpec(ResourceSpec, register=True):
             raise exc  # Omni named what is missing (the connection, the base model)
         if known is not None and known.schema_id is not None:
             return known
-        if not _connection_live(client, connection_id):
+        if ConnectionSpec().read(client, connection_id, {}) is None:
             raise exc.with_hint(
                 f"connection_id {connection_id} names no live connection in Omni (it is missing "
                 "or archived): pass the `id` of an existing Connection"
             )
-        return _NotReady(connection_id, _schema_model_id(client, connection_id))
+        return _NotReady(connection_id, self.schema_model_id(client, connection_id))
 
     def _refresh(
         self, client: OmniClient, id_: str, name: str | None, args: Mapping[str, Any]
@@ -503,22 +508,6 @@ def _refreshes(args: Mapping[str, Any]) -> bool:
     """``refresh_schema`` as it acts: unset means on for SCHEMA models, off for the others."""
     wanted = args.get("refresh_schema")
     return args["model_kind"] == "SCHEMA" if wanted is None else bool(wanted)
-
-
-def _connection_live(client: OmniClient, connection_id: str) -> bool:
-    try:
-        answer = client.get(f"{CONNECTIONS}/{quote_segment(connection_id)}") or {}
-    except OmniNotFound:
-        return False
-    return not (answer.get("connection") or {}).get("deletedAt")
-
-
-def _schema_model_id(client: OmniClient, connection_id: str) -> str | None:
-    params = {"connectionId": connection_id, "modelKind": "SCHEMA"}
-    for record in client.paginate_cursor(PATH, params):
-        if not record.get("deletedAt") and record.get("modelKind") == "SCHEMA":
-            return record["id"]
-    return None
 
 
 def _gave_up(args: Mapping[str, Any], pending: _NotReady, waited: float, exc: Exception) -> str:

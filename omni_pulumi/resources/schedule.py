@@ -17,11 +17,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient, quote_segment
+from omni_pulumi.cron import validate_aws_cron, validate_timezone
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniBadRequest, OmniError
-from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
-from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec, camel
 
 PATH = "/api/v1/schedules"

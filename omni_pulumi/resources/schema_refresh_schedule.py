@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from omni_pulumi.client import OmniClient, quote_segment
+from omni_pulumi.argtypes import Uuid
+from omni_pulumi.client import OmniClient
+from omni_pulumi.cron import validate_aws_cron, validate_timezone
 from omni_pulumi.errors import OmniApiError, OmniNotFound
-from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
-from omni_pulumi.resources._types import Uuid
+from omni_pulumi.resources.connection import ConnectionSpec
+from omni_pulumi.resources.model import ModelSpec
 from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
 
 
@@ -127,7 +129,10 @@ class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
 def _explained(client: OmniClient, connection_id: str, exc: OmniNotFound) -> OmniApiError:
     """Omni's 404 to a create, with its real cause: a live Omni says the connection does not exist
     when the connection has no SCHEMA model yet (finding 25)."""
-    if not _has_schema_model(client, connection_id):
+    # A connection that is gone (or archived) lets Omni's own "does not exist" stand.
+    if ConnectionSpec().read(client, connection_id, {}) is not None and (
+        ModelSpec().schema_model_id(client, connection_id) is None
+    ):
         return exc.with_hint(
             f"connection_id {connection_id}: the connection has no SCHEMA model yet, and Omni "
             "creates no schema refresh schedule until it has one (its 404 wrongly says the "
@@ -136,16 +141,3 @@ def _explained(client: OmniClient, connection_id: str, exc: OmniNotFound) -> Omn
             "`opts=pulumi.ResourceOptions(depends_on=[schema])`"
         )
     return exc
-
-
-def _has_schema_model(client: OmniClient, connection_id: str) -> bool:
-    """Whether the connection has a live SCHEMA model; ``True`` when the connection itself is gone,
-    so that Omni's own answer ("does not exist") stands."""
-    try:
-        answer = client.get(f"/api/v1/connections/{quote_segment(connection_id)}") or {}
-    except OmniNotFound:
-        return True
-    if (answer.get("connection") or {}).get("deletedAt"):
-        return True
-    params = {"connectionId": connection_id, "modelKind": "SCHEMA"}
-    return any(not r.get("deletedAt") for r in client.paginate_cursor("/api/v1/models", params))

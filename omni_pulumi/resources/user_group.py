@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient
-from omni_pulumi.resources._types import Uuid
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 PATH = "/api/scim/v2/Groups"

@@ -7,8 +7,8 @@ from responses import matchers
 
 from omni_pulumi.clock import FakeClock
 from omni_pulumi.errors import OmniError
+from omni_pulumi.jobs import JobWait
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
-from omni_pulumi.resources._jobs import JobWait
 from omni_pulumi.resources.model import ModelSpec
 from tests.unit.conftest import BASE_URL, checked, configured
 

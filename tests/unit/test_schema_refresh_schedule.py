@@ -7,8 +7,8 @@ import json
 import pytest
 from responses import matchers
 
+from omni_pulumi.cron import validate_aws_cron, validate_timezone
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
-from omni_pulumi.resources._cron import validate_aws_cron, validate_timezone
 from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
 from tests.unit.conftest import checked as check_ok
 

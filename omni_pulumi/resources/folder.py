@@ -48,6 +48,7 @@ class FolderArgs(OmniArgs):
         Uuid | None,
         Arg(
             api="userId",
+            read_api="ownerId",
             computed=True,
             hint="pass a user's membership id (a uuid)",
             doc="The owner's user id (org keys only). Unset: the key's user.",
@@ -68,6 +69,7 @@ class FolderSpec(ResourceSpec, register=True):
     """An Omni folder."""
 
     type_name = "Folder"
+    update_method = "PATCH"
     path = PATH
     listing = Listing(PATH, style="cursor", params={"scope": "organization"})
 
@@ -133,17 +135,10 @@ class FolderSpec(ResourceSpec, register=True):
                 )
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        body = {
-            "name": args["name"],
-            "parentFolderId": args.get("parent_folder_id"),
-            "scope": args.get("scope"),
-            "userId": args.get("user_id"),
-        }
-        made = client.post(PATH, json={k: v for k, v in body.items() if v is not None})
         # The create answer may lack the path (live finding 3): take it from a read, never from
         # the answer; the answer still says what Omni chose for owner and scope.
-        read = self._get(client, made["id"]) or {}
-        return made["id"], {**_observed(made), **read}
+        id_, made = super().create(client, args)
+        return id_, {**made, **(self._get(client, id_) or {})}
 
     def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
         """The folder as Omni holds it.
@@ -157,7 +152,7 @@ class FolderSpec(ResourceSpec, register=True):
             found = self._find(client, lambda record: record["id"] == id_, state)
             if found is not None:
                 record, scope = found
-                observed = _observed({**record, "scope": scope})
+                observed = self.observe({**record, "scope": scope})
                 if "parent_folder_id" not in state:
                     observed["parent_folder_id"] = self._listed_parent(client, record["path"])
                 return observed
@@ -185,7 +180,7 @@ class FolderSpec(ResourceSpec, register=True):
     ) -> dict[str, Any]:
         if news["name"] == olds.get("name"):
             return {}  # only force_destroy changed: it lives in the stack, not in Omni
-        client.patch(f"{PATH}/{quote_segment(id_)}", json={"name": news["name"]})
+        super().update(client, id_, olds, news, {"name"})
         # The PATCH answer has at most the folder's own path segment (none on a live instance,
         # finding 4); read the full path back by id.
         return self._get(client, id_) or {}
@@ -219,14 +214,7 @@ class FolderSpec(ResourceSpec, register=True):
         The answer has no owner (Omni gives it with the permissions), so ``user_id`` is left out
         and the engine keeps what it knew.
         """
-        try:
-            record = client.get(f"{PATH}/{quote_segment(id_)}")
-        except OmniNotFound:
-            return None
-        observed = _observed(record)
-        if record.get("ownerId") is None:
-            del observed["user_id"]
-        return observed
+        return super().read(client, id_, {})
 
     def _owner(self, client: OmniClient, id_: str) -> str | None:
         """The owner's user id, from the folder's permits (``isOwner``), where Omni gives it."""
@@ -301,13 +289,3 @@ class FolderSpec(ResourceSpec, register=True):
 def _parent_path(path: str) -> str | None:
     head, _, _ = path.rstrip("/").rpartition("/")
     return head or None
-
-
-def _observed(record: Mapping[str, Any]) -> dict[str, Any]:
-    """What a folder record says. The parent is not in it: moves outside Pulumi go unseen."""
-    return {
-        "name": record["name"],
-        "scope": record.get("scope"),
-        "user_id": record.get("ownerId"),
-        "path": record.get("path"),
-    }

@@ -237,7 +237,7 @@ class UserAttributeSpec(ResourceSpec, register=True):
             return False
         return any(str(r.get("id")) == id_ for r in answer.get("records") or [])
 
-    def _unserved(self, exc: OmniApiError, call: str, delete: bool = False) -> OmniApiError:
+    def _unserved(self, exc: OmniApiError, call: str, delete: bool = False) -> OmniResourceError:
         what = (
             "delete the attribute in Omni's UI (Settings > User attributes), or keep it with "
             "the resource option `retain_on_delete=True`"
@@ -246,7 +246,8 @@ class UserAttributeSpec(ResourceSpec, register=True):
             "adopt it with `adopt_id=<its id>` (or `import_`); the list "
             "(`GET /api/v1/user-attributes`) shows its id"
         )
-        return exc.with_hint(_UNSERVED.format(call=call, what=what))
+        # Not an OmniNotFound: the engine would take a 404 on delete for "already deleted".
+        return OmniResourceError(str(exc.with_hint(_UNSERVED.format(call=call, what=what))))
 
     def id_for_adoption(self, client: OmniClient, adopt_id: str) -> str:
         # Built-in attributes have an empty id; someone adopting one names it by its name.

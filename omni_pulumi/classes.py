@@ -20,6 +20,8 @@ from omni_pulumi.resources.label import LabelSpec
 from omni_pulumi.resources.model import ModelSpec
 from omni_pulumi.resources.schedule import ScheduleSpec
 from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
+from omni_pulumi.resources.user import UserSpec
+from omni_pulumi.resources.user_attribute import UserAttributeSpec
 from omni_pulumi.resources.user_group import UserGroupSpec
 
 __all__ = [
@@ -33,6 +35,8 @@ __all__ = [
     "Model",
     "Schedule",
     "SchemaRefreshSchedule",
+    "User",
+    "UserAttribute",
     "UserGroup",
 ]
 
@@ -470,6 +474,62 @@ class SchemaRefreshSchedule(OmniResource, spec=SchemaRefreshScheduleSpec):
         schedule: pulumi.Input[str],
         timezone: pulumi.Input[str],
         hard_refresh: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)
+
+
+class UserAttribute(OmniResource, spec=UserAttributeSpec):
+    """A custom user attribute definition.
+
+    ``adopt_id`` (or ``ResourceOptions(import_=...)``): the attribute's id (a uuid; Omni's built-in `omni_*` attributes have none).
+    Reference: docs/resources/user_attribute.md
+    """
+
+    name: pulumi.Output[str]
+    label: pulumi.Output[str]
+    type: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    multiple_values: pulumi.Output[bool]
+    default_value: pulumi.Output[Any | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        label: pulumi.Input[str],
+        type: pulumi.Input[str] | None = None,
+        description: pulumi.Input[str] | None = None,
+        multiple_values: pulumi.Input[bool] | None = None,
+        default_value: pulumi.Input[str | list[pulumi.Input[str]]] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)
+
+
+class User(OmniResource, spec=UserSpec):
+    """An Omni user (SCIM).
+
+    ``adopt_id`` (or ``ResourceOptions(import_=...)``): the user's SCIM id (a uuid).
+    Reference: docs/resources/user.md
+    """
+
+    user_name: pulumi.Output[str]
+    display_name: pulumi.Output[str]
+    active: pulumi.Output[bool]
+    attributes: pulumi.Output[dict[str, Any]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        user_name: pulumi.Input[str],
+        display_name: pulumi.Input[str],
+        active: pulumi.Input[bool] | None = None,
+        attributes: pulumi.Input[dict[str, Any]] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -44,6 +44,10 @@ def python_type(annotation: Any, *, inputs: bool = False) -> str:
         return python_type(get_args(annotation)[0], inputs=inputs)
     if origin in (typing.Union, types.UnionType):
         parts = [python_type(a, inputs=inputs) for a in get_args(annotation) if not _is_none(a)]
+        if not inputs and len(parts) > 1 and any(p.startswith("list[") for p in parts):
+            # The SDK's output translation takes a list-typed output for a list and fails on a
+            # union of a list with scalars (`str | list[str]`): such an output is typed Any.
+            return "Any"
         return " | ".join(dict.fromkeys(parts))
     if origin is Literal:
         return " | ".join(dict.fromkeys(type(v).__name__ for v in get_args(annotation)))
@@ -115,7 +119,7 @@ def class_source(spec: type[ResourceSpec]) -> str:
 def module_source(specs: Iterable[type[ResourceSpec]]) -> str:
     specs = list(specs)
     imports = sorted(f"from {s.__module__} import {s.__name__}" for s in specs)
-    names = "".join(f'    "{s.type_name}",\n' for s in specs)
+    names = "".join(f'    "{name}",\n' for name in sorted(s.type_name for s in specs))
     parts = [HEADER + "\n".join(imports) + "\n\n" + f"__all__ = [\n{names}]\n"]
     parts += [class_source(spec) + "\n" for spec in specs]
     return "\n\n".join(parts)

@@ -159,11 +159,14 @@ class OmniProvider(ResourceProvider):
         keeps_key = bool(spec.natural_key) and all(
             not is_unknown(news.get(k)) and news.get(k) == olds.get(k) for k in scope
         )
+        keeps_unique = any(
+            not is_unknown(news.get(k)) and news.get(k) == olds.get(k) for k in spec.also_unique
+        )
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
             stables=[],
-            delete_before_replace=bool(replaces) and keeps_key,
+            delete_before_replace=bool(replaces) and (keeps_key or keeps_unique),
         )
 
     # -- create, read, update, delete ----------------------------------------------------------------

@@ -52,6 +52,8 @@ class Arg:
     ``in_body``: ``False`` for a setting written through a call of its own (a schedule's pause).
     ``exported``: ``False`` for a deprecated spelling export leaves out.
     ``send_null``: an unset value is sent as ``null`` (it clears what Omni holds).
+    ``partial``: a map of which the program manages only the keys it names: keys Omni holds
+    beside them are neither read into state nor diffed (a user's attribute values).
     ``hint``: the fix a user should read when the value is refused at preview.
     ``default_doc``: the docs' default where it depends on other arguments (unset otherwise).
     """
@@ -71,6 +73,7 @@ class Arg:
     in_body: bool = True
     exported: bool = True
     send_null: bool = False
+    partial: bool = False
     hint: str = ""
     doc: str = ""
     default_doc: str = ""
@@ -199,6 +202,9 @@ class ArgField:
             return False  # Omni chose the value; the program has no opinion
         if self.arg.unordered and isinstance(new, list) and isinstance(old, list):
             return sorted(map(_canonical, new)) != sorted(map(_canonical, old))
+        if self.arg.partial and isinstance(new, Mapping):
+            old = old if isinstance(old, Mapping) else {}
+            return any(_canonical(v) != _canonical(old.get(k)) for k, v in new.items())
         return self.normalized(new) != self.normalized(old)
 
     def to_api(self, value: Any) -> Any:
@@ -343,6 +349,9 @@ class ResourceSpec:
     #: Arguments whose values must be unique in Omni: a replacement that keeps them deletes first,
     #: and a create whose answer was lost looks the object up by them.
     natural_key: ClassVar[tuple[str, ...]] = ()
+    #: Arguments unique on their own beside the natural key (a user attribute's label): a
+    #: replacement that keeps any of them also deletes first.
+    also_unique: ClassVar[tuple[str, ...]] = ()
     #: Markdown for the reference page: what Omni's API cannot do for this object, and how the
     #: provider answers it (fields never read back, what destroy does, extra calls it makes).
     notes: ClassVar[str] = ""
@@ -559,6 +568,13 @@ class ResourceSpec:
             found = dig(record, f.read_path)
             if found is not _MISSING:
                 observed[f.name] = f.from_api(found)
+            if (
+                f.arg.partial
+                and f.name in observed
+                and isinstance((state or {}).get(f.name), Mapping)
+            ):
+                named = state[f.name]  # type: ignore[index]
+                observed[f.name] = {k: v for k, v in observed[f.name].items() if k in named}
         for name, out in self.outputs.items():
             found = dig(record, out.api or camel(name))
             if found is not _MISSING:

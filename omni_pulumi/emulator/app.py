@@ -69,6 +69,9 @@ class Emulator:
         self.exchanges: list[Exchange] = []
         self.latency = 0.0
         self.connection_environments_list_enabled = True
+        #: Whether the docs-only user-attribute writes (POST, PUT, DELETE) are served; False: an
+        #: instance that has only the list (405 on the collection, 404 on an attribute).
+        self.user_attribute_writes_enabled = True
         #: Dialects whose connections offer dbt; empty: an instance without dbt
         #: (``GET /api/v1/connections/{id}/dbt`` answers ``supportsDbt: false``).
         self.dbt_dialects: set[str] = set(DBT_DIALECTS)

@@ -1,4 +1,4 @@
-"""Seed files: preload what Omni's API cannot create (users, dashboards) and anything else.
+"""Seed files: preload what Omni's API cannot create (dashboards), users, and anything else.
 
 Format (JSON)::
 

@@ -37,6 +37,7 @@ COLLECTIONS = (
     "groups",
     "group_model_roles",
     "user_model_roles",
+    "user_attributes",
 )
 
 

@@ -14,6 +14,8 @@ from omni_pulumi.resources.label import LabelSpec
 from omni_pulumi.resources.model import ModelSpec
 from omni_pulumi.resources.schedule import ScheduleSpec
 from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
+from omni_pulumi.resources.user import UserSpec
+from omni_pulumi.resources.user_attribute import UserAttributeSpec
 from omni_pulumi.resources.user_group import UserGroupSpec
 from omni_pulumi.spec import REGISTRY
 
@@ -32,5 +34,7 @@ __all__ = [
     "ModelSpec",
     "ScheduleSpec",
     "SchemaRefreshScheduleSpec",
+    "UserAttributeSpec",
     "UserGroupSpec",
+    "UserSpec",
 ]

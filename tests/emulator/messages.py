@@ -199,6 +199,31 @@ BAD_REQUEST = [
         "own",
         "dbt is not supported for <dialect> connections",
     ),
+    # User attributes: the docs' rules (the create body's descriptions, the update's text).
+    _m(
+        r"name: Must start with a letter, contain only letters, numbers and underscores, and "
+        r"must not start with omni_",
+        "spec",
+        "Must start with a letter, contain only letters, numbers and underscores, and must not "
+        "start with omni_",
+    ),
+    _m(
+        r"multiple_values: A multiple-values attribute cannot be changed back to a single value",
+        "spec",
+        "multiple-values attribute cannot be changed back to a single value",
+    ),
+    _m(r"label: Label '[^']*' is reserved", "own", "Label '<label>' is reserved"),
+    _m(
+        r"default_value: Must be (an array|a single value)",
+        "own",
+        "Must be <an array | a single value>",
+    ),
+    _m(
+        r"type: The type of a user attribute cannot be changed",
+        "own",
+        "The type of a user attribute cannot be changed",
+    ),
+    _m(r"Operations\.\d+\.path: Unsupported path '[^']*'", "own", "Unsupported path '<path>'"),
 ]
 
 #: Whole messages (answers other than ``Bad Request: ...``).
@@ -206,12 +231,18 @@ WHOLE = [
     _m(r"Invalid cron expression", "spec"),
     _m(
         r"(Connection environment|Connection|Folder|Group|Model|Parent folder|Schedule|User group"
-        r"|User) not found",
+        r"|User|User attribute) not found",
         "spec",
         "not found",
     ),
     _m(r"Cannot delete label that is applied to documents", "spec"),
     _m(r"Group with this name already exists", "spec"),
+    _m(r"User with this email already exists", "spec"),
+    _m(
+        r"User attribute with this (name|label) already exists",
+        "own",
+        "User attribute with this <name | label> already exists",
+    ),
     _m(r"Label with (this|new) name already exists", "spec", "name already exists"),
     _m(r"Path conflicts with an existing folder", "spec"),
     _m(r"Connection has already been archived", "spec"),

@@ -79,6 +79,7 @@ def test_users_are_listed_and_read(api, emu):
             "userName": "ana@example.com",
             "displayName": "Ana",
             "active": True,
+            "urn:omni:params:1.0:UserAttribute": {},
         }
     ]
     assert api.ok("GET", f"/api/scim/v2/Users/{ana}")["userName"] == "ana@example.com"

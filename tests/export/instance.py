@@ -148,6 +148,30 @@ def build(emulator: Emulator, *, secret_dbt_variable: bool = False) -> Instance:
         json={"displayName": "Analysts", "members": [{"value": users[0]}, {"value": users[1]}]},
     )
     client.post("/api/scim/v2/Groups", json={"displayName": "Admins", "members": []})
+    region = client.post(
+        "/api/v1/user-attributes", json={"name": "region", "label": "Region", "type": "String"}
+    )["id"]
+    client.put(
+        f"/api/v1/user-attributes/{region}",
+        json={"multiple_values": True, "default_value": ["emea"], "description": "Sales region"},
+    )
+    client.post(
+        "/api/v1/user-attributes",
+        json={"name": "level", "label": "Level", "type": "Number", "default_value": 1},
+    )
+    ext = "urn:omni:params:1.0:UserAttribute"
+    client.put(
+        f"/api/scim/v2/Users/{users[0]}",
+        json={
+            "userName": "user0@example.com",
+            "displayName": "User 0",
+            ext: {"region": ["emea", "apac"], "level": "3"},
+        },
+    )
+    ids["ana"] = client.post(
+        "/api/scim/v2/Users",
+        json={"userName": "ana@example.com", "displayName": "Ana", ext: {"level": "2"}},
+    )["id"]
     board = emulator.seed_dashboard("Revenue", filter_keys=["region"], query_map_keys=["revenue"])
     common = {
         "identifier": board,

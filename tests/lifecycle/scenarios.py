@@ -21,6 +21,7 @@ from .scenarios_connections import (
 )
 from .scenarios_dbt import DBT_CONFIG
 from .scenarios_models import GIT_CONFIG, MODEL, SCHEDULE
+from .scenarios_users import USER, USER_ATTRIBUTE
 
 __all__ = ["SCENARIOS", "Scenario", "World"]
 
@@ -139,6 +140,8 @@ SCENARIOS = [
     LABEL,
     FOLDER,
     USER_GROUP,
+    USER_ATTRIBUTE,
+    USER,
     CONNECTION,
     CONNECTION_ENVIRONMENT,
     SCHEMA_REFRESH_SCHEDULE,

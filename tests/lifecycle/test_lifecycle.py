@@ -86,8 +86,16 @@ EXPECTED_KINDS = {
         "GitConfig",
         "Schedule",
         "DbtConfig",
+        "UserAttribute",
     },
-    "adopt_conflict": {"Folder", "Connection", "ConnectionEnvironment", "Model", "Schedule"},
+    "adopt_conflict": {
+        "Folder",
+        "Connection",
+        "ConnectionEnvironment",
+        "Model",
+        "Schedule",
+        "UserAttribute",
+    },
 }
 
 
@@ -98,7 +106,7 @@ def test_every_step_covers_the_expected_kinds():
     assert {s.kind for s in REPLACEABLE} == EXPECTED_KINDS["replace"]
     assert {s.kind for s in WITH_ADOPT_CONFLICT} == EXPECTED_KINDS["adopt_conflict"]
     # The kinds without a replace step: every argument updates in place.
-    assert set(kinds) - EXPECTED_KINDS["replace"] == {"Label", "UserGroup"}
+    assert set(kinds) - EXPECTED_KINDS["replace"] == {"Label", "UserGroup", "User"}
 
 
 @by_kind

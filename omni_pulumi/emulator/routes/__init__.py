@@ -85,6 +85,7 @@ def all_routes() -> list[Route]:
         refresh_schedules,
         schedules,
         scim,
+        user_attributes,
     )
 
     modules = (
@@ -100,6 +101,7 @@ def all_routes() -> list[Route]:
         documents,
         folders,
         scim,
+        user_attributes,
         model_roles,
     )
     return [route for module in modules for route in module.ROUTES]

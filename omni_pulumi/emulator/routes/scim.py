@@ -1,4 +1,4 @@
-"""SCIM 2.0 user groups (create, replace, patch, delete) and users (read-only, seeded).
+"""SCIM 2.0 user groups and users (create, replace, patch, delete).
 
 Every SCIM route needs an organization API key: a personal access token gets 403.
 
@@ -14,13 +14,16 @@ from typing import Any
 from ..errors import bad_request, conflict, not_found
 from ..pagination import scim_page
 from ..store import Store, mini_uuid, new_id
-from ..validation import any_of, array, obj, string, uuid_str
+from ..validation import any_of, array, boolean, free_object, obj, string, uuid_str
 from . import Context, Route, created, no_content
 from .common import now
 
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+#: Where a SCIM user carries its Omni user attribute values (docs example; live TC-03b).
+ATTRIBUTES = "urn:omni:params:1.0:UserAttribute"
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 _NUMERIC = r"^-?\d*\.?\d+$"
 
 MEMBER_REF = obj({"display": string(), "value*": uuid_str()})
@@ -75,6 +78,25 @@ LIST_QUERY = obj(
 )
 USERS_QUERY = obj(
     {"count": string(pattern=_NUMERIC), "filter": string(), "startIndex": string(pattern=_NUMERIC)}
+)
+# The extensions' values are free-form maps (the spec's anyOf of scalars, arrays and objects).
+USER_CREATE = obj(
+    {"displayName*": string(), "userName*": string(fmt="email"), ATTRIBUTES: free_object()}
+)
+USER_REPLACE = obj(
+    {
+        "active": boolean(),
+        "displayName": string(),
+        ENTERPRISE: free_object(),
+        ATTRIBUTES: free_object(),
+        "userName*": string(fmt="email"),
+    }
+)
+USER_PATCH = obj(
+    {
+        "schemas*": array(string(enum=(PATCH_SCHEMA,))),
+        "Operations*": array(free_object()),
+    }
 )
 GET_QUERY = obj({"excludedAttributes": string(enum=("members",))})
 _FILTER = re.compile(r'^\s*(\w+)\s+eq\s+"([^"]*)"\s*$', re.IGNORECASE)
@@ -234,14 +256,43 @@ def delete_group(ctx: Context):
 # --- users ----------------------------------------------------------------------------------
 
 
+def user_or_404(store: Store, user_id: str) -> dict[str, Any]:
+    user = store.users.get(user_id)
+    if user is None:
+        raise not_found("User not found")
+    return user
+
+
 def _user_view(user: dict[str, Any]) -> dict[str, Any]:
-    return {
+    view: dict[str, Any] = {
         "schemas": [USER_SCHEMA],
         "id": user["id"],
         "userName": user["email"],
         "displayName": user["name"],
         "active": user["active"],
     }
+    # Reads carry the user's attribute values under Omni's extension (docs example, live TC-03b).
+    view[ATTRIBUTES] = dict(user.get("attributes") or {})
+    if user.get("enterprise"):
+        view[ENTERPRISE] = dict(user["enterprise"])
+    return view
+
+
+def _attributes(values: dict[str, Any] | None) -> dict[str, Any]:
+    """What Omni keeps of an attribute map: its own ``omni_*`` attributes are never stored or
+    returned through SCIM (live finding 15), and a null clears a value."""
+    return {
+        name: value
+        for name, value in (values or {}).items()
+        if not name.startswith("omni_") and value is not None
+    }
+
+
+def _check_email_free(store: Store, email: str, own_id: str | None = None) -> None:
+    for user in store.users.values():
+        if user["email"].lower() == email.lower() and user["id"] != own_id:
+            # The spec's 409: "User with this email already exists".
+            raise conflict("User with this email already exists")
 
 
 def list_users(ctx: Context) -> dict:
@@ -251,12 +302,86 @@ def list_users(ctx: Context) -> dict:
 
 
 def get_user(ctx: Context) -> dict:
-    user = ctx.store.users.get(ctx.params["id"])
-    if user is None:
-        raise not_found("User not found")
+    return _user_view(user_or_404(ctx.store, ctx.params["id"]))
+
+
+def create_user(ctx: Context):
+    store, body = ctx.store, ctx.body
+    _check_email_free(store, body["userName"])
+    user = {
+        "id": new_id(),
+        "email": body["userName"],
+        "name": body["displayName"],
+        # The create body has no `active` (spec): a new user is active.
+        "active": True,
+        "attributes": _attributes(body.get(ATTRIBUTES)),
+    }
+    store.users[user["id"]] = user
+    return created(_user_view(user))
+
+
+def replace_user(ctx: Context) -> dict:
+    store, body = ctx.store, ctx.body
+    user = user_or_404(store, ctx.params["id"])
+    _check_email_free(store, body["userName"], user["id"])
+    # A PUT replaces the user: optional fields it omits go back to their defaults (Omni's docs;
+    # RESOURCES.md "Beyond the spec"): `active` to true (the spec's default), the attribute
+    # values and the enterprise extension to empty. An omitted displayName becomes the email
+    # (the emulator's choice: the docs do not say what Omni shows then).
+    user.update(
+        email=body["userName"],
+        name=body.get("displayName") or body["userName"],
+        active=body.get("active", True),
+        attributes=_attributes(body.get(ATTRIBUTES)),
+        enterprise=dict(body.get(ENTERPRISE) or {}),
+    )
     return _user_view(user)
 
 
+def patch_user(ctx: Context) -> dict:
+    store = ctx.store
+    user = user_or_404(store, ctx.params["id"])
+    changes = dict(email=user["email"], name=user["name"], active=user["active"])
+    attributes = dict(user.get("attributes") or {})
+    simple = {"active": "active", "displayName": "name", "userName": "email"}
+    for index, operation in enumerate(ctx.body["Operations"]):
+        op, path, value = str(operation.get("op", "")).lower(), operation.get("path"), None
+        value = operation.get("value")
+        if op not in ("replace", "add", "remove"):
+            raise bad_request(
+                f"Operations.{index}.op: Invalid enum value. Expected 'replace' | "
+                f"'add' | 'remove', received '{operation.get('op')}'"
+            )
+        if path is None and isinstance(value, dict):
+            for key, item in value.items():
+                if key in simple:
+                    changes[simple[key]] = item
+                elif key == ATTRIBUTES and isinstance(item, dict):
+                    attributes.update(item)
+        elif path in simple:
+            changes[simple[path]] = None if op == "remove" else value
+        elif isinstance(path, str) and path.startswith(ATTRIBUTES + ":"):
+            attributes[path.removeprefix(ATTRIBUTES + ":")] = None if op == "remove" else value
+        else:
+            raise bad_request(f"Operations.{index}.path: Unsupported path '{path}'")
+    if not isinstance(changes["email"], str) or not changes["email"]:
+        raise bad_request("userName: Required")
+    _check_email_free(store, changes["email"], user["id"])
+    user.update(changes, attributes=_attributes(attributes))
+    return _user_view(user)
+
+
+def delete_user(ctx: Context):
+    store = ctx.store
+    user = user_or_404(store, ctx.params["id"])
+    del store.users[user["id"]]
+    for group in store.groups.values():
+        group["members"] = [m for m in group["members"] if m != user["id"]]
+    store.user_model_roles.pop(user["id"], None)
+    return no_content()
+
+
+_USER = "/api/scim/v2/Users/{id}"
 _GROUPS = "/api/scim/v2/Groups"
 _GROUP = "/api/scim/v2/Groups/{miniUuid}"
 ROUTES = [
@@ -267,5 +392,9 @@ ROUTES = [
     Route("PATCH", _GROUP, patch_group, body=GROUP_PATCH, org_only=True),
     Route("DELETE", _GROUP, delete_group, org_only=True),
     Route("GET", "/api/scim/v2/Users", list_users, query=USERS_QUERY, org_only=True),
-    Route("GET", "/api/scim/v2/Users/{id}", get_user, org_only=True, uuid_params=("id",)),
+    Route("POST", "/api/scim/v2/Users", create_user, body=USER_CREATE, org_only=True),
+    Route("GET", _USER, get_user, org_only=True, uuid_params=("id",)),
+    Route("PUT", _USER, replace_user, body=USER_REPLACE, org_only=True, uuid_params=("id",)),
+    Route("PATCH", _USER, patch_user, body=USER_PATCH, org_only=True, uuid_params=("id",)),
+    Route("DELETE", _USER, delete_user, org_only=True, uuid_params=("id",)),
 ]

@@ -1,7 +1,8 @@
 """The demo stack: an Omni instance the way a data team keeps it in code.
 
 A Snowflake warehouse with dev and prod environment connections and a dbt environment, a schema
-model and a shared model with its git configuration, labels, nested folders, user groups and a weekly delivery schedule.
+model and a shared model with its git configuration, labels, nested folders, user groups, a user
+with a user attribute and a weekly delivery schedule.
 `pulumi up` runs this file; `scripts/demo.py` runs :func:`define` as an inline program.
 """
 
@@ -99,6 +100,18 @@ def define() -> None:
     )
     omni.UserGroup(
         "finance-leads", display_name="Finance leads", members=[config.require("financeLeadId")]
+    )
+
+    # Who sees what: a user attribute that row-level security can key on, and a user holding it.
+    region = omni.UserAttribute(
+        "region", name="sales_region", label="Sales region", description="The user's region"
+    )
+    omni.User(
+        "dana",
+        user_name="dana@example.com",
+        display_name="Dana",
+        attributes={"sales_region": "EMEA"},
+        opts=pulumi.ResourceOptions(depends_on=[region]),
     )
 
     weekly = omni.Schedule(

@@ -85,6 +85,7 @@ def all_routes() -> list[Route]:
         refresh_schedules,
         schedules,
         scim,
+        whoami,
     )
 
     modules = (
@@ -101,5 +102,6 @@ def all_routes() -> list[Route]:
         folders,
         scim,
         model_roles,
+        whoami,
     )
     return [route for module in modules for route in module.ROUTES]

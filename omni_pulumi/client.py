@@ -26,6 +26,7 @@ from requests.adapters import HTTPAdapter
 
 from omni_pulumi import pagination
 from omni_pulumi.clock import SYSTEM_CLOCK, Clock
+from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import (
     OmniAmbiguousWrite,
     OmniApiError,
@@ -41,8 +42,10 @@ from omni_pulumi.errors import (
 )
 from omni_pulumi.keypool import KeyPool
 from omni_pulumi.retry import (
+    ANNOUNCE_WAIT_SECONDS,
     IDEMPOTENT_METHODS,
     RETRYABLE_STATUSES,
+    UNREACHABLE_ATTEMPTS,
     backoff_delay,
     classify_transport_error,
     default_uniform,
@@ -313,6 +316,7 @@ class OmniClient(pagination.Paginating):
         idempotent = method in IDEMPOTENT_METHODS
         secrets = _secret_values(json) | self._api_keys | getattr(self._local, "secrets", set())
         attempts = 0
+        unreachable = 0  # consecutive attempts that could not reach the host at all
         waited = 0.0
 
         while True:
@@ -338,10 +342,18 @@ class OmniClient(pagination.Paginating):
                         method, shown, ConnectionError(failure.reason)
                     ) from exc
                 delay = backoff_delay(attempts, self._uniform) if failure.transient else None
+                unreachable = unreachable + 1 if failure.unreachable else 0
+                if unreachable >= UNREACHABLE_ATTEMPTS:
+                    delay = None
                 if delay is None or waited + delay > self._max_retry_wait:
                     reason = failure.reason
                     if failure.transient:
                         reason += f" (gave up after {attempts} attempts, {waited:g} s of waiting)"
+                    if failure.unreachable:
+                        reason += (
+                            f": Omni is unreachable at {self.base_url}; check omni:baseUrl "
+                            "(host and port) and that the instance (or the emulator) is running"
+                        )
                     raise OmniTransportError(method, shown, reason) from exc
                 waited += self._pause(delay, method, shown, failure.reason)
                 continue
@@ -387,6 +399,10 @@ class OmniClient(pagination.Paginating):
 
     def _pause(self, delay: float, method: str, shown: str, why: str) -> float:
         logger.debug("%s %s: retrying in %.1f s after %s", method, shown, delay, why)
+        if delay > ANNOUNCE_WAIT_SECONDS:
+            # A silent minute looks like a hang: say what the wait is for.
+            what = "Omni's rate limit (429)" if why == "429" else f"Omni ({why})"
+            warn(f"waiting {delay:.0f} s for {what} before retrying {method} {shown}")
         self._clock.sleep(delay)
         return delay
 

@@ -27,6 +27,12 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELET
 
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 60.0
+#: Attempts at a host that refuses the connection or whose name does not resolve: a wrong
+#: omni:baseUrl (or an emulator not started) does not heal in minutes, so a few quick tries
+#: (about 3 s of waiting) cover a restart or a DNS blip, then the user is told.
+UNREACHABLE_ATTEMPTS = 3
+#: A wait longer than this is announced on the terminal, saying what it waits for.
+ANNOUNCE_WAIT_SECONDS = 10.0
 
 
 def backoff_delay(retry_number: int, uniform: Callable[[float, float], float]) -> float:
@@ -72,6 +78,8 @@ class TransportFailure:
     transient: bool
     #: Words for the user, free of URLs and query strings.
     reason: str
+    #: The host refused the connection, could not be reached or its name did not resolve.
+    unreachable: bool = False
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -98,7 +106,7 @@ def classify_transport_error(
     if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema)):
         return TransportFailure(False, False, "invalid URL (check omni:baseUrl)")
     if any(isinstance(c, urllib3.exceptions.NameResolutionError) for c in causes):
-        return TransportFailure(False, True, "could not resolve the host name")
+        return TransportFailure(False, True, "could not resolve the host name", unreachable=True)
     if isinstance(exc, requests.exceptions.ConnectTimeout) or any(
         isinstance(c, (urllib3.exceptions.ConnectTimeoutError, ConnectionRefusedError))
         for c in causes
@@ -107,7 +115,10 @@ def classify_transport_error(
             isinstance(c, ConnectionRefusedError) or "refused" in str(c).lower() for c in causes
         )
         return TransportFailure(
-            False, True, "connection refused" if refused else "could not connect"
+            False,
+            True,
+            "connection refused" if refused else "could not connect",
+            unreachable=True,
         )
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return TransportFailure(True, True, f"no answer within {read_timeout:g} s (read timeout)")

@@ -4,7 +4,7 @@
 # No package registry reachable here ships the `pulumi` binary (its npm and PyPI packages download
 # it at run time), but the Go module proxy serves github.com/pulumi/pulumi/pkg/v3, whose cmd/pulumi
 # is the CLI. tools/pulumi-cli/ pins the version. Beside the binary goes the launcher the engine
-# starts for dynamic providers, `pulumi-resource-pulumi-python`, which upstream ships as a script.
+# starts for dynamic providers, `pulumi-resource-pulumi-python` (tools/), which upstream ships as a script.
 #
 # Layout: <cache>/pulumi-<version>/bin/{pulumi,pulumi-resource-pulumi-python}, so that
 # `pulumi.automation.PulumiCommand(root="<cache>/pulumi-<version>")` finds the binary.
@@ -72,24 +72,12 @@ if [[ ! -x "$dest/pulumi" || "$(cli_version "$dest/pulumi")" != "$version" \
   mv "$dest/pulumi.partial" "$dest/pulumi"
 fi
 
-# The launcher picks the interpreter when the engine starts it, not when it is written: one cache
-# serves every virtualenv, and the interpreter must be the one that can import the program's
-# providers (`OMNI_PULUMI_PYTHON`, which omni_pulumi.testing.pulumi_cli sets to sys.executable).
+# The launcher (tools/pulumi-resource-pulumi-python) picks the interpreter when the engine starts
+# it, as Pulumi's own does: the project's virtualenv (PULUMI_RUNTIME_VIRTUALENV, from Pulumi.yaml's
+# `virtualenv:`) first, then OMNI_PULUMI_PYTHON (which omni_pulumi.testing.pulumi_cli sets to
+# sys.executable), $VIRTUAL_ENV, python3. One cache serves every virtualenv.
 launcher="$dest/pulumi-resource-pulumi-python"
-cat > "$launcher.partial" <<'LAUNCHER'
-#!/bin/sh
-# Started by the Pulumi engine for dynamic providers: the Pulumi Python SDK's provider host.
-# Written by omni-pulumi's tools/build-pulumi-cli.sh.
-if [ -n "${OMNI_PULUMI_PYTHON:-}" ]; then
-  exec "$OMNI_PULUMI_PYTHON" -u -m pulumi.dynamic "$@"
-elif [ -n "${VIRTUAL_ENV:-}" ] && [ -x "$VIRTUAL_ENV/bin/python" ]; then
-  exec "$VIRTUAL_ENV/bin/python" -u -m pulumi.dynamic "$@"
-elif command -v python3 >/dev/null 2>&1; then
-  exec python3 -u -m pulumi.dynamic "$@"
-else
-  exec python -u -m pulumi.dynamic "$@"
-fi
-LAUNCHER
+cp "$here/pulumi-resource-pulumi-python" "$launcher.partial"
 chmod +x "$launcher.partial"
 mv "$launcher.partial" "$launcher"
 echo "$dest"

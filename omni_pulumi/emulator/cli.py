@@ -58,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
         with emulator:
             print(emulator.base_url, flush=True)
             print(
-                f"Omni emulator serving {emulator.base_url} (API key: {args.api_key!r}, "
-                f"rate limit: {args.rate_limit}/min); Ctrl-C stops it",
+                # The key is never printed: CI logs keep stderr, and the caller chose it anyway.
+                f"Omni emulator serving {emulator.base_url} (API key: the one given with "
+                f"--api-key, not shown; rate limit: {args.rate_limit}/min); Ctrl-C stops it",
                 file=sys.stderr,
                 flush=True,
             )

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from omni_pulumi.diagnostics import warn
+from omni_pulumi.errors import OmniApiError, OmniResourceError
 from omni_pulumi.export.kinds import KINDS, Candidate, Kind, Unexpressible
 from omni_pulumi.export.reader import ReadOnlyClient
 from omni_pulumi.export.values import Lookup, Ref
@@ -83,7 +85,15 @@ def collect(
     for kind in result.kinds:
         spec = kind.spec()
         found: list[Found] = []
-        listing = list(kind.list(reader))
+        try:
+            listing = list(kind.list(reader))
+        except (OmniApiError, OmniResourceError) as exc:
+            # One kind the key may not list (a personal key gets 403 on SCIM) must not cost the
+            # rest of the instance: skip it, say so now and in the summary.
+            reason = f"Omni refused to list them, so none was exported: {exc}"
+            warn(f"export: skipped every {kind.name}: {exc}")
+            result.left.append(Left(kind.name, "*", f"(every {kind.name})", reason))
+            continue
         if progress is not None:
             progress.begin(kind.name, len(listing))
         for listed in listing:
@@ -143,7 +153,10 @@ def _arguments(
         if arg_field.arg.secret and isinstance(args.get(name), str):
             # Omni returns it (a webhook URL with its token), but a program must not hold a secret
             # in plain text: it becomes a secret config lookup like the values Omni never returns.
-            args[name] = _lookup_for(arg_field, "is a secret: copy it from Omni into stack config")
+            args[name] = _lookup_for(
+                arg_field,
+                "Omni returns it, but it is a secret: copy it from Omni into secret stack config",
+            )
     returned = set(args)
     for _ in range(len(fields)):
         problems = _problems(kind, args)

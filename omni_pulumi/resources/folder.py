@@ -76,7 +76,18 @@ class FolderSpec(ResourceSpec, register=True):
     def unlisted(self, client: Any) -> Iterator[tuple[str, str, str]]:
         # Restricted folders are listed per owner only, and adoption reads a folder without
         # knowing its owner, so they cannot be adopted: export names them in its summary.
-        for user in client.paginate_scim("/api/scim/v2/Users"):
+        try:
+            users = list(client.paginate_scim("/api/scim/v2/Users"))
+        except OmniAuthError as exc:
+            # A personal access token may not list users (SCIM): the shared folders still export.
+            yield (
+                "*",
+                "(every restricted folder)",
+                f"their owners cannot be listed with this key ({exc.status} on SCIM); "
+                "an organization API key can",
+            )
+            return
+        for user in users:
             params = {"scope": "restricted", "ownerId": user["id"]}
             try:
                 folders = list(client.paginate_cursor(PATH, params))

@@ -11,8 +11,15 @@ from omni_pulumi.client import OmniClient
 from omni_pulumi.errors import OmniConflict
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
-#: Lowercased at check: `#1A7F37` and `#1a7f37` are one color, and must not diff against each other.
-HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{3,8}$", to_lower=True)]
+#: CSS hex notation: 3, 4, 6 or 8 digits (`#abc`, `#abcd`, `#aabbcc`, `#aabbccdd`); 5 or 7 mean
+#: nothing. Lowercased at check: `#1A7F37` and `#1a7f37` are one color, and must not diff.
+HexColor = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{4}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$",
+        to_lower=True,
+    ),
+]
 
 
 class LabelArgs(OmniArgs):
@@ -31,8 +38,8 @@ class LabelArgs(OmniArgs):
         Arg(
             updatable=True,
             send_null=True,
-            hint="use a hex color such as #1a7f37",
-            doc="Hex color, e.g. `#1a7f37`.",
+            hint="use a hex color of 3, 4, 6 or 8 digits, such as #1a7f37",
+            doc="Hex color of 3, 4, 6 or 8 digits, e.g. `#1a7f37`.",
         ),
     ] = None
     description: Annotated[

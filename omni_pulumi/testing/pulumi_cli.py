@@ -382,6 +382,11 @@ class CliStack:
     ``python_path`` entries go first on the host's ``PYTHONPATH`` (this process's ``sys.path``
     follows). With ``work_dir`` given, the backend and ``PULUMI_HOME`` go there and outlive
     ``close``. ``cli`` is the directory of the ``pulumi`` binary (default: :func:`find_pulumi_cli`).
+    ``virtualenv`` is the project's ``virtualenv:`` runtime option (as in ``Pulumi.yaml``; relative
+    to ``work_dir``). For a project-directory program the engine hands it to the provider launcher
+    as ``PULUMI_RUNTIME_VIRTUALENV``; for an inline program the CLI replaces the project's runtime
+    with the Automation API's ``client`` runtime and drops its options (pulumi 3.274.1,
+    ``cmd/pulumi/operations/io.go``), so the stack sets that variable itself, as the engine would.
     """
 
     def __init__(
@@ -396,6 +401,7 @@ class CliStack:
         python_path: Sequence[str | os.PathLike[str]] | None = None,
         work_dir: str | os.PathLike[str] | None = None,
         cli: str | os.PathLike[str] | None = None,
+        virtualenv: str | None = None,
     ) -> None:
         self.program = program
         self.project = project
@@ -422,12 +428,19 @@ class CliStack:
             "PYTHONPATH": _import_path(python_path or ()),
             **(env or {}),
         }
+        if virtualenv:
+            self.env["PULUMI_RUNTIME_VIRTUALENV"] = str(self.work_dir / virtualenv)
         workspace = auto.LocalWorkspaceOptions(
             work_dir=str(self.work_dir),
             pulumi_home=str(home),
             env_vars=self.env,
             pulumi_command=_pulumi_command(Path(cli)),
-            project_settings=auto.ProjectSettings(name=project, runtime="python"),
+            project_settings=auto.ProjectSettings(
+                name=project,
+                runtime=auto.ProjectRuntimeInfo(name="python", options={"virtualenv": virtualenv})
+                if virtualenv
+                else "python",
+            ),
         )
         self._stack = auto.create_or_select_stack(
             stack, project_name=project, program=self._run_program, opts=workspace

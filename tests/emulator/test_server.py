@@ -167,9 +167,11 @@ def test_cli_prints_base_url_and_stops_on_sigterm(tmp_path):
         assert created.status_code == 201
     finally:
         process.terminate()
-        out, _ = process.communicate(timeout=10)
+        out, err = process.communicate(timeout=10)
     assert process.returncode == 0
     assert out == ""  # the URL was the only line on stdout
+    assert "cli-key" not in err  # the key is the caller's to know, never printed
+    assert "Omni emulator serving" in err
     assert "From CLI" in (tmp_path / "s.json").read_text()
 
 

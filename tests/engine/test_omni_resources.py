@@ -272,6 +272,11 @@ def test_secrets_are_ciphertext_in_the_stored_state(world: World, omni_stack):
     # Every value looked for is one state holds, encrypted.
     held = json.dumps(revealed(stack.state(show_secrets=True)))
     assert [v[:12] for v in values if json.dumps(v)[1:-1] not in held] == []
+    # docs/secrets.md: the API key is in the state, as the default provider's input (ciphertext
+    # when set with --secret), and `__provider` is a plain pickle, not a secret.
+    (provider,) = [r for r in state["resources"] if r["type"].startswith("pulumi:providers:")]
+    assert is_ciphertext(provider["inputs"]["omni:apiKey"])
+    assert not is_ciphertext(resources["warehouse"]["inputs"]["__provider"])
 
 
 # -- the harness against the real engine -----------------------------------------------------------

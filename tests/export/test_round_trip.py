@@ -99,3 +99,28 @@ def test_the_exported_program_adopts_everything_writing_nothing(exported, tmp_pa
         assert stack.refresh().changes == {}
     finally:
         stack.close()
+
+
+def test_a_kind_the_key_cannot_list_is_skipped_with_a_warning(tmp_path, capsys):
+    """A personal access token gets 403 on SCIM: the user groups are skipped, the rest exported."""
+    from omni_pulumi.client import OmniClient
+
+    with Emulator(api_key=API_KEY, rate_limit=0) as emulator:
+        build(emulator)
+        emulator.add_api_key("personal-token", org=False)
+        personal = OmniClient(emulator.base_url, "personal-token", requests_per_minute=0)
+        project = export(personal, tmp_path / "omni", name="acme", instance=emulator.base_url)
+
+    err = capsys.readouterr().err
+    assert "skipped every UserGroup" in err and "403" in err
+    skipped = [left.kind for left in project.left if left.id == "*"]
+    assert skipped == ["Folder", "UserGroup"]  # every UserGroup, and the restricted folders
+    program = (tmp_path / "omni" / "__main__.py").read_text()
+    assert "omni.Label(" in program and "omni.Folder(" in program
+    assert "omni.UserGroup(" not in program
+
+
+def test_export_says_omni_returns_the_webhook_url(exported):
+    _, _, project, _ = exported
+    why = {s.key: s.why for s in project.settings}["revenueWebhookWebhookUrl"]
+    assert "Omni returns it" in why and "does not return" not in why

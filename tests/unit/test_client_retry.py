@@ -294,8 +294,40 @@ def test_real_refused_connection_is_retried_then_reported(tmp_path):
     client = make_client(base_url=f"http://127.0.0.1:{port}", max_retry_wait=10)
     with pytest.raises(OmniTransportError, match="connection refused") as caught:
         client.post("/api/v1/labels", json={"name": "x"})
-    assert client._clock.sleeps == [1, 2, 4]
-    assert "gave up after 4 attempts" in str(caught.value)
+    # A refused connection is a wrong base URL or a stopped server: a few quick tries, not minutes.
+    assert client._clock.sleeps == [1, 2]
+    assert "gave up after 3 attempts" in str(caught.value)
+    assert "check omni:baseUrl" in str(caught.value)
+
+
+def test_an_unreachable_host_fails_after_three_quick_attempts_whatever_the_budget(mock):
+    client = make_client(max_retry_wait=300)
+    mock.add(responses.GET, URL, body=refused())
+    with pytest.raises(OmniTransportError, match=r"unreachable at https://acme\.omniapp\.co"):
+        client.get("/api/v1/labels")
+    assert client._clock.sleeps == [1, 2]
+
+
+def test_an_unresolvable_host_fails_fast(mock):
+    from urllib3.exceptions import NameResolutionError
+
+    client = make_client(max_retry_wait=300)
+    cause = NameResolutionError("acme.omniapp.co", None, "Name or service not known")
+    mock.add(responses.GET, URL, body=requests.ConnectionError(MaxRetryError(None, "/", cause)))
+    with pytest.raises(OmniTransportError, match="could not resolve the host name"):
+        client.get("/api/v1/labels")
+    assert client._clock.sleeps == [1, 2]
+
+
+def test_a_wait_over_ten_seconds_is_announced_on_stderr(mock, capsys):
+    client = make_client(max_retry_wait=300)
+    mock.add(responses.GET, URL, status=429, headers={"Retry-After": "30"}, json={"detail": "slow"})
+    mock.add(responses.GET, URL, status=429, headers={"Retry-After": "5"}, json={"detail": "slow"})
+    mock.add(responses.GET, URL, json={"ok": True})
+    assert client.get("/api/v1/labels") == {"ok": True}
+    err = capsys.readouterr().err
+    assert err.count("omni-pulumi: waiting") == 1  # the 5 s wait is not worth a line
+    assert "waiting 30 s for Omni's rate limit (429) before retrying GET /api/v1/labels" in err
 
 
 @pytest.mark.parametrize("action", ["drop", "truncate"])

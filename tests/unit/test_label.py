@@ -271,3 +271,16 @@ def test_an_uppercase_color_is_lowercased_at_check_and_is_no_change(provider):
     news = check(provider, olds, name="Certified", color="#1A7F37")
     assert news["color"] == "#1a7f37"
     assert provider.diff("Certified", olds, news).changes is False
+
+
+@pytest.mark.parametrize("color", ["#12345", "#1234567", "#12", "#123456789", "#ggg"])
+def test_a_color_of_5_or_7_digits_is_refused_at_check(provider, color):
+    result = provider.check({}, {"__provider": PICKLED, "name": "Certified", "color": color})
+
+    assert [f.property for f in result.failures] == ["color"]
+    assert "3, 4, 6 or 8 digits" in result.failures[0].reason
+
+
+@pytest.mark.parametrize("color", ["#abc", "#abcd", "#aabbcc", "#aabbccdd"])
+def test_a_color_of_3_4_6_or_8_digits_is_accepted(provider, color):
+    assert check(provider, name="Certified", color=color)["color"] == color

@@ -86,6 +86,7 @@ def all_routes() -> list[Route]:
         schedules,
         scim,
         user_attributes,
+        whoami,
     )
 
     modules = (
@@ -103,5 +104,6 @@ def all_routes() -> list[Route]:
         scim,
         user_attributes,
         model_roles,
+        whoami,
     )
     return [route for module in modules for route in module.ROUTES]

@@ -102,7 +102,7 @@ def test_the_exported_program_adopts_everything_writing_nothing(exported, tmp_pa
 
 
 def test_a_kind_the_key_cannot_list_is_skipped_with_a_warning(tmp_path, capsys):
-    """A personal access token gets 403 on SCIM: the user groups are skipped, the rest exported."""
+    """A personal access token gets 403 on SCIM: users and groups are skipped, the rest exported."""
     from omni_pulumi.client import OmniClient
 
     with Emulator(api_key=API_KEY, rate_limit=0) as emulator:
@@ -114,10 +114,11 @@ def test_a_kind_the_key_cannot_list_is_skipped_with_a_warning(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "skipped every UserGroup" in err and "403" in err
     skipped = [left.kind for left in project.left if left.id == "*"]
-    assert skipped == ["Folder", "UserGroup"]  # every UserGroup, and the restricted folders
+    # Every User and UserGroup (SCIM), and the restricted folders (listed per SCIM user).
+    assert skipped == ["Folder", "User", "UserGroup"]
     program = (tmp_path / "omni" / "__main__.py").read_text()
     assert "omni.Label(" in program and "omni.Folder(" in program
-    assert "omni.UserGroup(" not in program
+    assert "omni.UserGroup(" not in program and "omni.User(" not in program
 
 
 def test_export_says_omni_returns_the_webhook_url(exported):

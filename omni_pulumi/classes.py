@@ -41,6 +41,7 @@ class Connection(OmniResource, spec=ConnectionSpec):
     """An Omni database connection. ``password``, ``private_key`` and ``oauth_client_secret`` are stored as Pulumi secrets.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the connection's uuid.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/connection.md
     """
 
@@ -130,6 +131,7 @@ class Connection(OmniResource, spec=ConnectionSpec):
         wif_audience: pulumi.Input[str] | None = None,
         wif_service_account_email: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -139,6 +141,7 @@ class ConnectionEnvironment(OmniResource, spec=ConnectionEnvironmentSpec):
     """One environment connection of a base connection.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the connection environment record's uuid.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/connection_environment.md
     """
 
@@ -154,6 +157,7 @@ class ConnectionEnvironment(OmniResource, spec=ConnectionEnvironmentSpec):
         environment_connection_id: pulumi.Input[str],
         user_attribute_values: pulumi.Input[list[pulumi.Input[str]]] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -163,6 +167,7 @@ class DbtConfig(OmniResource, spec=DbtConfigSpec):
     """A connection's dbt repository configuration.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the connection's uuid (a connection has at most one dbt configuration).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/dbt_config.md
     """
 
@@ -190,6 +195,7 @@ class DbtConfig(OmniResource, spec=DbtConfigSpec):
         project_root_path: pulumi.Input[str] | None = None,
         rotate_keys_trigger: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -199,6 +205,7 @@ class DbtEnvironment(OmniResource, spec=DbtEnvironmentSpec):
     """A dbt environment of an Omni connection. ``variables`` is stored as a Pulumi secret.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): `<connection_id>/<environment_id>`.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/dbt_environment.md
     """
 
@@ -228,6 +235,7 @@ class DbtEnvironment(OmniResource, spec=DbtEnvironmentSpec):
         is_deferral_enabled: pulumi.Input[bool] | None = None,
         variables: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -237,6 +245,7 @@ class Folder(OmniResource, spec=FolderSpec):
     """An Omni folder.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the folder's uuid.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/folder.md
     """
 
@@ -257,6 +266,7 @@ class Folder(OmniResource, spec=FolderSpec):
         user_id: pulumi.Input[str] | None = None,
         force_destroy: pulumi.Input[bool] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -266,6 +276,7 @@ class GitConfig(OmniResource, spec=GitConfigSpec):
     """A model's git configuration. Its Pulumi id and
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the model's uuid (a model has at most one git configuration).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/git_config.md
     """
 
@@ -306,6 +317,7 @@ class GitConfig(OmniResource, spec=GitConfigSpec):
         require_pull_request: pulumi.Input[str] | None = None,
         web_url: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -315,6 +327,7 @@ class Label(OmniResource, spec=LabelSpec):
     """Labels are keyed by name, so the Pulumi id is the name the label was created with and reads follow the current name kept in state: a rename stays an update and the id stays stable.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the label's name.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/label.md
     """
 
@@ -334,6 +347,7 @@ class Label(OmniResource, spec=LabelSpec):
         verified: pulumi.Input[bool] | None = None,
         homepage: pulumi.Input[bool] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -343,6 +357,7 @@ class Model(OmniResource, spec=ModelSpec):
     """An Omni model. Destroy archives a shared or extension model, and leaves a SCHEMA model to its connection.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the model's uuid.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/model.md
     """
 
@@ -370,6 +385,7 @@ class Model(OmniResource, spec=ModelSpec):
         refresh_schema: pulumi.Input[bool] | None = None,
         hard_refresh: pulumi.Input[bool] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -379,6 +395,7 @@ class Schedule(OmniResource, spec=ScheduleSpec):
     """A dashboard delivery or alert.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the schedule's uuid (in its URL after /schedules/).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/schedule.md
     """
 
@@ -442,6 +459,7 @@ class Schedule(OmniResource, spec=ScheduleSpec):
         paused: pulumi.Input[bool] | None = None,
         user_id: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -451,6 +469,7 @@ class SchemaRefreshSchedule(OmniResource, spec=SchemaRefreshScheduleSpec):
     """A schema refresh schedule of an Omni connection.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): `<connection_id>/<schedule_id>`.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/schema_refresh_schedule.md
     """
 
@@ -471,6 +490,7 @@ class SchemaRefreshSchedule(OmniResource, spec=SchemaRefreshScheduleSpec):
         timezone: pulumi.Input[str],
         hard_refresh: pulumi.Input[bool] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -480,6 +500,7 @@ class UserGroup(OmniResource, spec=UserGroupSpec):
     """An Omni user group (SCIM).
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the group's SCIM id (such as `mEhXj6ZI`).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/user_group.md
     """
 
@@ -493,6 +514,7 @@ class UserGroup(OmniResource, spec=UserGroupSpec):
         display_name: pulumi.Input[str],
         members: pulumi.Input[list[pulumi.Input[str]]] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)

@@ -45,6 +45,7 @@ class Connection(OmniResource, spec=ConnectionSpec):
     """An Omni database connection. ``password``, ``private_key`` and ``oauth_client_secret`` are stored as Pulumi secrets.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the connection's uuid.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/connection.md
     """
 
@@ -134,6 +135,7 @@ class Connection(OmniResource, spec=ConnectionSpec):
         wif_audience: pulumi.Input[str] | None = None,
         wif_service_account_email: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -143,6 +145,7 @@ class ConnectionEnvironment(OmniResource, spec=ConnectionEnvironmentSpec):
     """One environment connection of a base connection.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the connection environment record's uuid.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/connection_environment.md
     """
 
@@ -158,6 +161,7 @@ class ConnectionEnvironment(OmniResource, spec=ConnectionEnvironmentSpec):
         environment_connection_id: pulumi.Input[str],
         user_attribute_values: pulumi.Input[list[pulumi.Input[str]]] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -167,6 +171,7 @@ class DbtConfig(OmniResource, spec=DbtConfigSpec):
     """A connection's dbt repository configuration.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the connection's uuid (a connection has at most one dbt configuration).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/dbt_config.md
     """
 
@@ -194,6 +199,7 @@ class DbtConfig(OmniResource, spec=DbtConfigSpec):
         project_root_path: pulumi.Input[str] | None = None,
         rotate_keys_trigger: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -203,6 +209,7 @@ class DbtEnvironment(OmniResource, spec=DbtEnvironmentSpec):
     """A dbt environment of an Omni connection. ``variables`` is stored as a Pulumi secret.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): `<connection_id>/<environment_id>`.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/dbt_environment.md
     """
 
@@ -232,6 +239,7 @@ class DbtEnvironment(OmniResource, spec=DbtEnvironmentSpec):
         is_deferral_enabled: pulumi.Input[bool] | None = None,
         variables: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -241,6 +249,7 @@ class Folder(OmniResource, spec=FolderSpec):
     """An Omni folder.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the folder's uuid.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/folder.md
     """
 
@@ -261,6 +270,7 @@ class Folder(OmniResource, spec=FolderSpec):
         user_id: pulumi.Input[str] | None = None,
         force_destroy: pulumi.Input[bool] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -270,6 +280,7 @@ class GitConfig(OmniResource, spec=GitConfigSpec):
     """A model's git configuration. Its Pulumi id and
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the model's uuid (a model has at most one git configuration).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/git_config.md
     """
 
@@ -310,6 +321,7 @@ class GitConfig(OmniResource, spec=GitConfigSpec):
         require_pull_request: pulumi.Input[str] | None = None,
         web_url: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -319,6 +331,7 @@ class Label(OmniResource, spec=LabelSpec):
     """Labels are keyed by name, so the Pulumi id is the name the label was created with and reads follow the current name kept in state: a rename stays an update and the id stays stable.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the label's name.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/label.md
     """
 
@@ -338,6 +351,7 @@ class Label(OmniResource, spec=LabelSpec):
         verified: pulumi.Input[bool] | None = None,
         homepage: pulumi.Input[bool] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -347,6 +361,7 @@ class Model(OmniResource, spec=ModelSpec):
     """An Omni model. Destroy archives a shared or extension model, and leaves a SCHEMA model to its connection.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the model's uuid.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/model.md
     """
 
@@ -374,6 +389,7 @@ class Model(OmniResource, spec=ModelSpec):
         refresh_schema: pulumi.Input[bool] | None = None,
         hard_refresh: pulumi.Input[bool] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -383,6 +399,7 @@ class Schedule(OmniResource, spec=ScheduleSpec):
     """A dashboard delivery or alert.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the schedule's uuid (in its URL after /schedules/).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/schedule.md
     """
 
@@ -446,6 +463,7 @@ class Schedule(OmniResource, spec=ScheduleSpec):
         paused: pulumi.Input[bool] | None = None,
         user_id: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -455,6 +473,7 @@ class SchemaRefreshSchedule(OmniResource, spec=SchemaRefreshScheduleSpec):
     """A schema refresh schedule of an Omni connection.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): `<connection_id>/<schedule_id>`.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/schema_refresh_schedule.md
     """
 
@@ -475,6 +494,7 @@ class SchemaRefreshSchedule(OmniResource, spec=SchemaRefreshScheduleSpec):
         timezone: pulumi.Input[str],
         hard_refresh: pulumi.Input[bool] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -484,6 +504,7 @@ class UserAttribute(OmniResource, spec=UserAttributeSpec):
     """A custom user attribute definition.
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the attribute's id (a uuid; Omni's built-in `omni_*` attributes have none).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/user_attribute.md
     """
 
@@ -505,6 +526,7 @@ class UserAttribute(OmniResource, spec=UserAttributeSpec):
         multiple_values: pulumi.Input[bool] | None = None,
         default_value: pulumi.Input[str | list[pulumi.Input[str]]] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -514,6 +536,7 @@ class User(OmniResource, spec=UserSpec):
     """An Omni user (SCIM).
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the user's SCIM id (a uuid).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/user.md
     """
 
@@ -531,6 +554,7 @@ class User(OmniResource, spec=UserSpec):
         active: pulumi.Input[bool] | None = None,
         attributes: pulumi.Input[dict[str, Any]] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)
@@ -540,6 +564,7 @@ class UserGroup(OmniResource, spec=UserGroupSpec):
     """An Omni user group (SCIM).
 
     ``adopt_id`` (or ``ResourceOptions(import_=...)``): the group's SCIM id (such as `mEhXj6ZI`).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
     Reference: docs/resources/user_group.md
     """
 
@@ -553,6 +578,7 @@ class UserGroup(OmniResource, spec=UserGroupSpec):
         display_name: pulumi.Input[str],
         members: pulumi.Input[list[pulumi.Input[str]]] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(resource_name, given(locals()), opts)

@@ -87,6 +87,7 @@ def class_source(spec: type[ResourceSpec]) -> str:
         f'    """{summary}',
         "",
         f"    ``adopt_id`` (or ``ResourceOptions(import_=...)``): {spec.id_doc}.",
+        "    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).",
         f"    Reference: docs/resources/{_snake(name)}.md",
         '    """',
         "",
@@ -101,6 +102,7 @@ def class_source(spec: type[ResourceSpec]) -> str:
     parameters += [_parameter(f) for f in spec.fields() if not f.required]
     parameters += [
         "adopt_id: pulumi.Input[str] | None = None",
+        "instance: pulumi.Input[str] | None = None",
         "opts: pulumi.ResourceOptions | None = None",
     ]
     lines += [

@@ -47,6 +47,9 @@ MAX_RETRY_WAIT = _Setting("omni:maxRetryWaitSeconds", ("OMNI_MAX_RETRY_WAIT_SECO
 SCHEMA_REFRESH_WAIT = _Setting(
     "omni:schemaRefreshWaitSeconds", ("OMNI_SCHEMA_REFRESH_WAIT_SECONDS",)
 )
+#: Named instances: ``{"staging": {"baseUrl": ..., "apiKey": ...}, ...}``, one JSON string as the
+#: engine sends structured config set with ``pulumi config set --path``.
+INSTANCES = _Setting("omni:instances", ())
 
 #: Every setting, for docs and for tests that check the docs name them all.
 SETTINGS = (
@@ -59,6 +62,8 @@ SETTINGS = (
     MAX_RETRY_WAIT,
     SCHEMA_REFRESH_WAIT,
 )
+#: What the provider keeps of the stack config: the settings, and the named instances.
+CONFIG_KEYS = (*(setting.key for setting in SETTINGS), INSTANCES.key)
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class OmniSettings:
     connect_timeout_seconds: float = 10
     #: How long a model built on a connection's schema model waits for that schema to be built.
     schema_refresh_wait_seconds: float = 600
+    #: The name under ``omni:instances``, or ``None`` for the stack's own ``omni:*`` settings.
+    instance: str | None = None
 
     @property
     def api_key(self) -> str | None:
@@ -85,8 +92,9 @@ class OmniSettings:
 
     def __repr__(self) -> str:
         keys = f"<{len(self.api_keys)} hidden>"
+        named = f"instance={self.instance!r}, " if self.instance else ""
         return (
-            f"OmniSettings(base_url={self.base_url!r}, api_keys={keys}, "
+            f"OmniSettings({named}base_url={self.base_url!r}, api_keys={keys}, "
             f"requests_per_minute={self.requests_per_minute:g}, "
             f"timeout_seconds={self.timeout_seconds:g}, "
             f"max_retry_wait_seconds={self.max_retry_wait_seconds:g}, "
@@ -157,18 +165,23 @@ def _split_keys(text: str, source: str) -> tuple[str, ...]:
     return keys
 
 
-def _api_keys(stack: Mapping[str, Any], environ: Mapping[str, str]) -> tuple[str, ...]:
+def _api_keys(
+    stack: Mapping[str, Any],
+    environ: Mapping[str, str],
+    many: _Setting = API_KEYS,
+    one: _Setting = API_KEY,
+) -> tuple[str, ...]:
     """The first of ``omni:apiKeys``, ``omni:apiKey`` (stack config), then ``OMNI_API_KEYS``,
     ``OMNI_API_KEY``, ``OMNI_API_TOKEN``: stack config wins over the environment, as for every
     setting, and within each the list form wins over the single key."""
-    many_stack = stack.get(API_KEYS.key)
+    many_stack = stack.get(many.key)
     if isinstance(many_stack, (list, tuple)):  # a caller passing Python values, not strings
         many_stack = json.dumps(list(many_stack))
     sources = [
-        (API_KEYS.key, many_stack, True),
-        (API_KEY.key, stack.get(API_KEY.key), False),
-        *((name, environ.get(name), True) for name in API_KEYS.env),
-        *((name, environ.get(name), False) for name in API_KEY.env),
+        (many.key, many_stack, True),
+        (one.key, stack.get(one.key), False),
+        *((name, environ.get(name), True) for name in many.env),
+        *((name, environ.get(name), False) for name in one.env),
     ]
     for source, value, several in sources:
         text = "" if value is None else str(value).strip()
@@ -180,62 +193,175 @@ def _api_keys(stack: Mapping[str, Any], environ: Mapping[str, str]) -> tuple[str
 def settings_from(
     stack_config: Mapping[str, Any] | None, environ: Mapping[str, str] = os.environ
 ) -> OmniSettings:
-    """Resolve settings from stack config (strings, as the engine sends them) and the environment.
+    """Resolve the stack's own settings from stack config (strings, as the engine sends them) and
+    the environment: the default instance, used by resources without ``instance``.
 
     Raises :class:`OmniConfigError` for malformed values, naming the key or variable that held them
     and never echoing the API key.
     """
-    stack = stack_config or {}
-    base = _lookup(BASE_URL, stack, environ)
+    return _resolve(stack_config or {}, environ, _TABLE, OmniSettings(base_url=None))
+
+
+#: The settings by their name in ``omni:instances.<name>`` (the stack key without ``omni:``).
+_TABLE = {setting.key.split(":", 1)[1]: setting for setting in SETTINGS}
+
+
+def _resolve(
+    stack: Mapping[str, Any],
+    environ: Mapping[str, str],
+    table: Mapping[str, _Setting],
+    defaults: OmniSettings,
+    instance: str | None = None,
+) -> OmniSettings:
+    base = _lookup(table["baseUrl"], stack, environ)
     base_url = None
     if base is not None:
         try:
             base_url = normalize_base_url(base[0])
         except OmniConfigError as exc:
             raise OmniConfigError(f"{base[1]}: {exc}") from None
-    api_keys = _api_keys(stack, environ)
+    api_keys = _api_keys(stack, environ, table["apiKeys"], table["apiKey"])
 
-    rpm = _number(
-        REQUESTS_PER_MINUTE,
-        stack,
-        environ,
-        60,
-        meaning="requests a minute per API key; 0 turns the limit off",
-        minimum=1,
-        allow_zero=True,
-    )
+    def number(name: str, default: float, meaning: str, minimum: float, **kw: Any) -> float:
+        return _number(table[name], stack, environ, default, meaning=meaning, minimum=minimum, **kw)
+
     return OmniSettings(
         base_url=base_url,
         api_keys=api_keys,
-        requests_per_minute=rpm,
-        timeout_seconds=_number(
-            TIMEOUT, stack, environ, 30, meaning="seconds to wait for Omni's answer", minimum=1
+        requests_per_minute=number(
+            "requestsPerMinute",
+            defaults.requests_per_minute,
+            "requests a minute per API key; 0 turns the limit off",
+            1,
+            allow_zero=True,
         ),
-        max_retry_wait_seconds=_number(
-            MAX_RETRY_WAIT,
-            stack,
-            environ,
-            300,
-            meaning="total seconds a request may spend waiting between retries",
-            minimum=0,
+        timeout_seconds=number(
+            "timeoutSeconds", defaults.timeout_seconds, "seconds to wait for Omni's answer", 1
         ),
-        connect_timeout_seconds=_number(
-            CONNECT_TIMEOUT,
-            stack,
-            environ,
-            10,
-            meaning="seconds to wait for a connection to Omni",
-            minimum=1,
+        max_retry_wait_seconds=number(
+            "maxRetryWaitSeconds",
+            defaults.max_retry_wait_seconds,
+            "total seconds a request may spend waiting between retries",
+            0,
         ),
-        schema_refresh_wait_seconds=_number(
-            SCHEMA_REFRESH_WAIT,
-            stack,
-            environ,
-            600,
-            meaning="seconds a shared model waits for its connection's schema to be built",
-            minimum=0,
+        connect_timeout_seconds=number(
+            "connectTimeoutSeconds",
+            defaults.connect_timeout_seconds,
+            "seconds to wait for a connection to Omni",
+            1,
         ),
+        schema_refresh_wait_seconds=number(
+            "schemaRefreshWaitSeconds",
+            defaults.schema_refresh_wait_seconds,
+            "seconds a shared model waits for its connection's schema to be built",
+            0,
+        ),
+        instance=instance,
     )
+
+
+def instances_from(stack_config: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """``omni:instances`` as ``{name: {setting: value}}``; ``{}`` when it is not set.
+
+    The engine sends it as one JSON string (nested secrets decrypted); a Python caller may pass
+    the mapping itself. Errors name the key and never quote a value: it holds API keys.
+    """
+    raw = (stack_config or {}).get(INSTANCES.key)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raise OmniConfigError(
+                f"{INSTANCES.key} is not valid JSON (its value is not shown); set it with "
+                f"`pulumi config set --path '{INSTANCES.key}.<name>.baseUrl' <url>`"
+            ) from None
+    if not isinstance(raw, Mapping):
+        raise OmniConfigError(
+            f"{INSTANCES.key} must map instance names to their settings, e.g. "
+            f"`pulumi config set --path '{INSTANCES.key}.staging.baseUrl' <url>`"
+        )
+    instances: dict[str, dict[str, Any]] = {}
+    for name, entry in raw.items():
+        where = f"{INSTANCES.key}.{name}"
+        if not isinstance(entry, Mapping):
+            raise OmniConfigError(f"{where} must hold settings (baseUrl, apiKey, ...)")
+        unknown = sorted(set(entry) - set(_TABLE))
+        if unknown:
+            raise OmniConfigError(
+                f"{where} has unknown settings {', '.join(unknown)}; known: {', '.join(_TABLE)}"
+            )
+        instances[str(name)] = dict(entry)
+    return instances
+
+
+def instance_names(stack_config: Mapping[str, Any] | None) -> list[str]:
+    """The names under ``omni:instances``, sorted (for messages that list them)."""
+    return sorted(instances_from(stack_config))
+
+
+def settings_for(
+    stack_config: Mapping[str, Any] | None,
+    instance: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> OmniSettings:
+    """The settings one resource talks to Omni with: the one function that resolves an instance.
+
+    ``instance=None`` is the stack's own ``omni:*`` settings (and the environment), as
+    :func:`settings_from`. A name is looked up in ``omni:instances``: its ``baseUrl`` and keys come
+    from there only (never from another instance, the top-level settings or the environment),
+    while tuning it leaves unset (rate, timeouts, waits) follows the stack's own settings.
+    """
+    default = settings_from(stack_config, environ)
+    if instance is None:
+        return default
+    instances = instances_from(stack_config)
+    if instance not in instances:
+        raise OmniConfigError(unknown_instance(instance, sorted(instances)))
+    entry = instances[instance]
+    prefix = f"{INSTANCES.key}.{instance}."
+    table = {name: _Setting(prefix + name, ()) for name in _TABLE}
+    flat = {
+        prefix + name: json.dumps(value) if isinstance(value, (list, bool)) else value
+        for name, value in entry.items()
+        if value is not None
+    }
+    return _resolve(flat, {}, table, default, instance)
+
+
+def unknown_instance(instance: str, names: list[str]) -> str:
+    """Why a resource's ``instance`` is refused: the names that exist, or how to add one."""
+    if names:
+        known = f"the instances configured are {', '.join(repr(n) for n in names)}"
+    else:
+        known = f"{INSTANCES.key} names none"
+    return (
+        f"no Omni instance named {instance!r}: {known}. Add it with `pulumi config set --path "
+        f"'{INSTANCES.key}.{instance}.baseUrl' <url>` and `pulumi config set --path --secret "
+        f"'{INSTANCES.key}.{instance}.apiKey' <key>`"
+    )
+
+
+def missing_for(settings: OmniSettings) -> str | None:
+    """What a named instance lacks to reach Omni (its base URL, its key), or ``None``.
+
+    A named instance has no environment to fall back on, so preview refuses it at once.
+    """
+    if settings.instance is None:
+        return None
+    where = f"{INSTANCES.key}.{settings.instance}"
+    if not settings.base_url:
+        return (
+            f"instance {settings.instance!r} has no base URL: run `pulumi config set --path "
+            f"'{where}.baseUrl' https://<instance>.omniapp.co`"
+        )
+    if not settings.api_keys:
+        return (
+            f"instance {settings.instance!r} has no API key: run `pulumi config set --path "
+            f"--secret '{where}.apiKey' <key>` (or '{where}.apiKeys' for several)"
+        )
+    return None
 
 
 _clients: dict[tuple[Any, ...], OmniClient] = {}
@@ -248,6 +374,9 @@ def client_from(settings: OmniSettings) -> OmniClient:
     The provider host serves many resources; one client per settings keeps one connection pool,
     and its cache key holds a fingerprint of the API key, not the key.
     """
+    missing = missing_for(settings)
+    if missing:
+        raise OmniConfigError(missing)
     if not settings.base_url:
         raise OmniConfigError(
             "Omni base URL is not set: run `pulumi config set omni:baseUrl "

@@ -96,6 +96,9 @@ def page(spec: type[ResourceSpec]) -> str:
     lines += [
         f"| `adopt_id` | str | | unset | | never a change | Adopt an existing {name} instead of "
         f"creating one: {_cell(spec.id_doc)}. See [adoption](../import.md). |",
+        "| `instance` | str | | the stack's own | | replaces | The Omni instance the object lives "
+        "on: a name under `omni:instances`. See [named instances](../configuration.md"
+        "#several-instances). |",
         "",
         "## Outputs",
         "",

@@ -52,6 +52,11 @@ from omni_pulumi.spec import ResourceSpec
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 #: The adoption marker: the id of an existing Omni object that create takes over instead of creating.
 ADOPT_ID = "adopt_id"
+#: The name of the instance (under ``omni:instances``) a resource lives on; absent: the stack's own.
+#: Only the name is in the state: the instance's URL and keys are read from config at each run.
+INSTANCE = "instance"
+#: Properties of the engine, not of the Omni object: never sent to Omni, never an Args field.
+ENGINE_ARGS = (ADOPT_ID, INSTANCE)
 
 
 def is_unknown(value: Any) -> bool:
@@ -81,24 +86,44 @@ class OmniProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         # The engine passes the whole stack config, namespaced, every value as a string; keep only
         # the provider's own settings.
-        from omni_pulumi.config import SETTINGS
+        from omni_pulumi.config import CONFIG_KEYS
 
         self._stack_config = {
-            setting.key: value
-            for setting in SETTINGS
-            if (value := req.config.get(setting.key)) is not None
+            key: value for key in CONFIG_KEYS if (value := req.config.get(key)) is not None
         }
 
     def __getstate__(self) -> dict[str, Any]:
         # Only the description travels in the pickle: never the stack config or a client.
         return {"spec": self.spec}
 
-    def _client(self):
-        from omni_pulumi.config import client_from, settings_from
+    def settings(self, props: Mapping[str, Any] | None = None):
+        """The settings of the instance ``props`` name (``instance``), or the stack's own."""
+        from omni_pulumi.config import settings_for
 
-        settings = settings_from(getattr(self, "_stack_config", None))
+        return settings_for(getattr(self, "_stack_config", None), (props or {}).get(INSTANCE))
+
+    def _client(self, props: Mapping[str, Any] | None = None):
+        from omni_pulumi.config import client_from
+
+        settings = self.settings(props)
         self.spec.configure(settings)
         return client_from(settings)
+
+    def _check_instance(self, news: Mapping[str, Any]) -> str | None:
+        """Why the resource's ``instance`` cannot be used, or ``None``: refused at preview, with
+        the names that exist, rather than at the first call to Omni."""
+        from omni_pulumi.config import missing_for
+        from omni_pulumi.errors import OmniConfigError
+
+        name = news.get(INSTANCE)
+        if name is None or is_unknown(name):
+            return None
+        if not isinstance(name, str) or not name.strip():
+            return f"must be the name of an instance under omni:instances; got {name!r}"
+        try:
+            return missing_for(self.settings(news))
+        except OmniConfigError as exc:
+            return str(exc)
 
     # -- check and diff (preview) -------------------------------------------------------------------
 
@@ -107,13 +132,16 @@ class OmniProvider(ResourceProvider):
         given = {
             k: v
             for k, v in news.items()
-            if not k.startswith("__") and k != ADOPT_ID and k not in spec.outputs
+            if not k.startswith("__") and k not in ENGINE_ARGS and k not in spec.outputs
         }
         unknown = {k for k, v in given.items() if is_unknown(v)}
         values, problems = spec.validate(given, unknown)
         previous = {k: v for k, v in _olds.items() if not k.startswith("__")}
         if previous and not problems:
             problems = list(spec.check_change(previous, values, self._replacing(previous, values)))
+        refused = self._check_instance(news)
+        if refused:
+            problems = [*problems, (INSTANCE, refused)]
         failures = [CheckFailure(prop, f"{spec.type_name}.{prop}: {why}") for prop, why in problems]
         fields = {f.name: f for f in spec.fields()}
         inputs = {
@@ -121,6 +149,8 @@ class OmniProvider(ResourceProvider):
             for k, v in values.items()
         }
         inputs[ADOPT_ID] = news.get(ADOPT_ID)
+        if news.get(INSTANCE) is not None:
+            inputs[INSTANCE] = news[INSTANCE]
         return CheckResult(inputs, failures)
 
     def _replacing(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> set[str]:
@@ -153,6 +183,12 @@ class OmniProvider(ResourceProvider):
                 changed.append(field.name)
                 if not field.arg.updatable:
                     replaces.append(field.name)
+        # Another instance holds another object: moving one is a replacement. State written before
+        # `instance` existed lacks it, and means the stack's own instance, as leaving it unset does.
+        moves = is_unknown(news.get(INSTANCE)) or news.get(INSTANCE) != olds.get(INSTANCE)
+        if moves:
+            changed.append(INSTANCE)
+            replaces.append(INSTANCE)
         # A unique key is unique under its parent: only a replacement that keeps both must delete
         # the old object before it can create the new one.
         scope = (*spec.natural_key, *(p.name for p in spec.parents()))
@@ -166,14 +202,15 @@ class OmniProvider(ResourceProvider):
             changes=bool(changed),
             replaces=replaces,
             stables=[],
-            delete_before_replace=bool(replaces) and (keeps_key or keeps_unique),
+            # On another instance the new object cannot clash with the old: create it first.
+            delete_before_replace=bool(replaces) and (keeps_key or keeps_unique) and not moves,
         )
 
     # -- create, read, update, delete ----------------------------------------------------------------
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         args = self._args(props)
-        client = self._client()
+        client = self._client(props)
         adopt_id = props.get(ADOPT_ID)
         if adopt_id:
             id_, computed = self._adopt(client, str(adopt_id), args)
@@ -183,7 +220,9 @@ class OmniProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = {k: v for k, v in props.items() if not k.startswith("__")}
-        observed = self._call("read", state, id_, lambda c: self.spec.read(c, id_, state))
+        observed = self._call(
+            "read", state, id_, lambda c: self.spec.read(c, id_, state), self._client(props)
+        )
         if observed is None:
             return ReadResult("", {})
         outs = dict(state)
@@ -207,6 +246,7 @@ class OmniProvider(ResourceProvider):
             args,
             id_,
             lambda c: self.spec.update(c, id_, state, args, changed),
+            self._client(news),
             writes=True,
         )
         # What Omni filled in earlier (outputs, computed arguments left unset) stays known unless
@@ -223,7 +263,7 @@ class OmniProvider(ResourceProvider):
             with contextlib.suppress(OmniNotFound):
                 self.spec.delete(client, id_, state)
 
-        self._call("delete", state, id_, delete, writes=True)
+        self._call("delete", state, id_, delete, self._client(props), writes=True)
 
     # -- the shared parts ------------------------------------------------------------------------------
 
@@ -245,6 +285,8 @@ class OmniProvider(ResourceProvider):
         }
         outs.update({name: computed.get(name) for name in self.spec.outputs})
         outs[ADOPT_ID] = props.get(ADOPT_ID)
+        if props.get(INSTANCE) is not None:
+            outs[INSTANCE] = props[INSTANCE]
         return outs
 
     def _create(self, client, args: dict[str, Any]) -> tuple[str, Mapping[str, Any]]:
@@ -369,7 +411,7 @@ class OmniProvider(ResourceProvider):
         args: Mapping[str, Any],
         id_: str | None,
         call,
-        client=None,
+        client,
         *,
         writes: bool = False,
     ):
@@ -378,7 +420,6 @@ class OmniProvider(ResourceProvider):
         The client is handed the secret values of the arguments, so that no message it builds
         from Omni's answer (which may echo a request) shows one.
         """
-        client = client or self._client()
         try:
             with client.redacting(self.spec.secret_values(args)):
                 return call(client)

@@ -8,6 +8,8 @@ turns them into the dynamic resource's properties:
   state in plain text;
 * ``ResourceOptions(import_=id)`` becomes ``adopt_id``, because Pulumi's engine cannot import a dynamic
   resource (pulumi/pulumi#16175): the provider's create adopts the object instead;
+* ``instance`` names the Omni instance (under ``omni:instances`` in stack config) the object lives
+  on; only the name travels, the provider reads the instance's URL and keys from config at each run;
 * every output is declared, so ``resource.path`` and the like exist as attributes.
 """
 
@@ -22,7 +24,7 @@ from typing import Any, ClassVar
 import pulumi
 from pulumi.dynamic import Resource
 
-from omni_pulumi.provider import ADOPT_ID, OmniProvider
+from omni_pulumi.provider import ADOPT_ID, INSTANCE, OmniProvider
 from omni_pulumi.spec import ResourceSpec
 
 
@@ -58,6 +60,10 @@ class OmniResource(Resource):
                 value = pulumi.Output.secret(value)
             props[field.name] = value
         props[ADOPT_ID] = adopt_id
+        if args.get(INSTANCE) is not None:
+            # Absent rather than None without it, so that state written before `instance` existed
+            # and state written now without it read the same.
+            props[INSTANCE] = args[INSTANCE]
         props.update(dict.fromkeys(spec.outputs))
         secrets = spec.secret_names()
         if secrets:

@@ -1,7 +1,8 @@
-"""``omni-pulumi export --out DIR [--only KINDS] [--exclude KINDS]``.
+"""``omni-pulumi export --out DIR [--only KINDS] [--exclude KINDS] [--instance NAME]``.
 
 Reads the instance named by the usual configuration (a stack's config with ``--stack``, otherwise
-``OMNI_BASE_URL`` and ``OMNI_API_KEY``), keeps to its rate limit through the shared client, shows
+``OMNI_BASE_URL`` and ``OMNI_API_KEY``; with ``--instance NAME`` and ``--stack``, the stack's
+``omni:instances.NAME``), writes ``instance="NAME"`` on every resource when asked, keeps to its rate limit through the shared client, shows
 a progress bar on stderr and prints, on stdout, the config commands to run and what was left out.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from omni_pulumi.config import client_from, settings_from
+from omni_pulumi.config import client_from, settings_for, settings_from
 from omni_pulumi.errors import OmniConfigError, OmniError
 from omni_pulumi.export.codegen import Project, render
 from omni_pulumi.export.kinds import KINDS
@@ -53,6 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--stack",
         help="read omni:baseUrl and omni:apiKey from this stack's config (needs the pulumi CLI)",
     )
+    parser.add_argument(
+        "--instance",
+        metavar="NAME",
+        help='write instance="NAME" on every resource (a name under omni:instances); with '
+        "--stack, read that instance's settings from the stack",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite files already in --out")
 
 
@@ -74,29 +82,47 @@ def stack_config(stack: str) -> dict[str, Any]:
 
 
 def export(
-    client: Any, out: Path, *, name: str, instance: str, only=(), exclude=(), progress=None
+    client: Any,
+    out: Path,
+    *,
+    name: str,
+    instance: str,
+    only=(),
+    exclude=(),
+    progress=None,
+    instance_name: str | None = None,
 ) -> Project:
     """Read the instance through ``client`` and write the project into ``out``."""
     reader = ReadOnlyClient(client, on_request=progress.request if progress else None)
     result = collect(reader, select(only, exclude), progress)
     if progress is not None:
         progress.end()
-    project = render(result, name=name, instance=instance)
+    project = render(result, name=name, instance=instance, instance_name=instance_name)
     out.mkdir(parents=True, exist_ok=True)
     for file_name, text in project.files.items():
         (out / file_name).write_text(text)
     return project
 
 
-def report(project: Project, out: Path, instance: str) -> str:
+def report(project: Project, out: Path, instance: str, instance_name: str | None = None) -> str:
+    if instance_name:
+        where = f"omni:instances.{instance_name}"
+        reach = [
+            f"  pulumi config set --path '{where}.baseUrl' {instance}",
+            f"  pulumi config set --path --secret '{where}.apiKey' <organization API key>",
+        ]
+    else:
+        reach = [
+            f"  pulumi config set omni:baseUrl {instance}",
+            "  pulumi config set --secret omni:apiKey <organization API key>",
+        ]
     lines = [
         f"Wrote {', '.join(str(out / n) for n in project.files)}: "
         f"{project.declared} resources to adopt.",
         "",
         f"Before the first `pulumi up`, in {out}:",
         "  pulumi stack init <stack>",
-        f"  pulumi config set omni:baseUrl {instance}",
-        "  pulumi config set --secret omni:apiKey <organization API key>",
+        *reach,
     ]
     lines += [f"  {s.command}" for s in project.settings if s.required]
     optional = [s for s in project.settings if not s.required]
@@ -125,7 +151,12 @@ def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> i
     try:
         select(args.only, args.exclude)
         config = stack_config(args.stack) if args.stack else None
-        settings = settings_from(config) if environ is None else settings_from(config, environ)
+        environ = os.environ if environ is None else environ
+        instance_name = getattr(args, "instance", None)
+        if config is not None and instance_name:
+            settings = settings_for(config, instance_name, environ)
+        else:
+            settings = settings_from(config, environ)
         client = client_from(settings)
         progress = Progress()
         project = export(
@@ -136,9 +167,10 @@ def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> i
             only=args.only,
             exclude=args.exclude,
             progress=progress,
+            instance_name=instance_name,
         )
     except (OmniError, ValueError) as exc:
         sys.stderr.write(f"omni-pulumi export: {exc}\n")
         return 1
-    sys.stdout.write(report(project, out, settings.base_url or ""))
+    sys.stdout.write(report(project, out, settings.base_url or "", instance_name))
     return 0

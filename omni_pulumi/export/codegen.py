@@ -45,8 +45,9 @@ class Project:
 
 
 class _Writer:
-    def __init__(self, export: Export) -> None:
+    def __init__(self, export: Export, instance_name: str | None = None) -> None:
         self.export = export
+        self.instance_name = instance_name
         namer = Namer()
         self.variables = {id(f): namer.variable(f.label, f.kind.name) for f in export.found}
         self.by_ref = {(f.kind.name, f.id): self.variables[id(f)] for f in export.found}
@@ -98,6 +99,8 @@ class _Writer:
             if isinstance(v, Ref) and (v.kind, v.id) not in self.by_ref:
                 lines.append(f"{INDENT}# {v.kind} {v.id} is not part of this program")
             lines.append(f"{INDENT}{name}={self.value(found, v, 1)},")
+        if self.instance_name:
+            lines.append(f"{INDENT}instance={json.dumps(self.instance_name)},")
         lines.append(f"{INDENT}opts=pulumi.ResourceOptions(import_={json.dumps(found.id)}),")
         lines.append(")")
         return "\n".join(lines)
@@ -153,9 +156,15 @@ def pulumi_yaml(name: str, instance: str) -> str:
     )
 
 
-def render(export: Export, *, name: str, instance: str) -> Project:
-    """The project's files (by name), the config it needs and what was left out."""
-    writer = _Writer(export)
+def render(
+    export: Export, *, name: str, instance: str, instance_name: str | None = None
+) -> Project:
+    """The project's files (by name), the config it needs and what was left out.
+
+    With ``instance_name`` every resource says ``instance="<name>"``: the program then manages
+    that entry of ``omni:instances``, and can sit beside the exports of other instances.
+    """
+    writer = _Writer(export, instance_name)
     program = writer.program(instance)
     files = {
         "Pulumi.yaml": pulumi_yaml(words(name).replace("_", "-") or "omni", instance),

@@ -457,8 +457,13 @@ class CliStack:
 
     # -- configuration
 
-    def set_config(self, key: str, value: Any, *, secret: bool = False) -> None:
-        self._stack.set_config(key, auto.ConfigValue(_config_text(value), secret=secret))
+    def set_config(self, key: str, value: Any, *, secret: bool = False, path: bool = False) -> None:
+        """``pulumi config set [--secret] [--path] key value``.
+
+        With ``path`` the key is a path into a structured value (``omni:instances.staging.apiKey``),
+        which the engine then hands the provider as one JSON string, nested secrets decrypted.
+        """
+        self._stack.set_config(key, auto.ConfigValue(_config_text(value), secret=secret), path=path)
 
     def remove_config(self, key: str) -> None:
         self._stack.remove_config(key)

@@ -175,6 +175,30 @@ def test_cli_prints_base_url_and_stops_on_sigterm(tmp_path):
     assert "From CLI" in (tmp_path / "s.json").read_text()
 
 
+def test_cli_serves_several_instances_each_with_its_own_objects(tmp_path):
+    command = [sys.executable, "-m", "omni_pulumi.emulator", "--port", "0", "--api-key", "k"]
+    command += ["--rate-limit", "0", "--instance", "staging", "--instance", "production"]
+    command += ["--state-file", str(tmp_path / "s.json")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stdout.readline().split() for _ in range(2)]
+        assert [name for name, _ in lines] == ["staging", "production"]
+        urls = dict(lines)
+        assert urls["staging"] != urls["production"]
+        headers = {"Authorization": "Bearer k"}
+        made = requests.post(urls["staging"] + L, json={"name": "Only here"}, headers=headers)
+        assert made.status_code == 201
+        listed = requests.get(urls["production"] + L, headers=headers, timeout=5).json()
+        assert "Only here" not in json.dumps(listed)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Only here" in (tmp_path / "s.staging.json").read_text()
+    production = tmp_path / "s.production.json"  # written at its first change: none here
+    assert not production.exists() or "Only here" not in production.read_text()
+
+
 def test_pytest_fixture_module_does_not_import_werkzeug():
     code = (
         "import sys, omni_pulumi.emulator.pytest_fixtures, omni_pulumi.emulator.cli; "

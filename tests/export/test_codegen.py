@@ -98,3 +98,37 @@ def test_the_subcommand_reads_the_environment_and_refuses_to_overwrite(instance,
     assert (tmp_path / "Pulumi.yaml").read_text().startswith("name: ")
     assert export_cli.run(args, environ=env) == 2
     assert "--force" in capsys.readouterr().err
+
+
+def test_instance_is_written_on_every_resource_and_read_from_the_stack(
+    instance, tmp_path, capsys, monkeypatch
+):
+    from omni_pulumi.export import cli as export_cli
+
+    url = instance.emulator.base_url
+    config = {
+        "omni:baseUrl": "https://elsewhere.omniapp.co",
+        "omni:instances": '{"staging": {"baseUrl": "' + url + '", "apiKey": "' + API_KEY + '"}}',
+    }
+    monkeypatch.setattr(export_cli, "stack_config", lambda stack: config)
+    argv = ["export", "--out", str(tmp_path), "--only", "Label,Folder", "--stack", "dev"]
+    args = cli.build_parser().parse_args([*argv, "--instance", "staging"])
+    assert export_cli.run(args, environ={}) == 0
+    out = capsys.readouterr().out
+    assert f"pulumi config set --path 'omni:instances.staging.baseUrl' {url}" in out
+    assert "pulumi config set --path --secret 'omni:instances.staging.apiKey'" in out
+    assert "omni:baseUrl" not in out
+    tree = ast.parse((tmp_path / "__main__.py").read_text())
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("Label", "Folder")
+    ]
+    assert calls
+    for call in calls:
+        given = {k.arg: k.value for k in call.keywords}
+        assert ast.literal_eval(given["instance"]) == "staging"
+
+    args = cli.build_parser().parse_args([*argv, "--instance", "prod", "--force"])
+    assert export_cli.run(args, environ={}) == 1
+    assert "no Omni instance named 'prod'" in capsys.readouterr().err

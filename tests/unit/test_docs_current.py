@@ -35,6 +35,6 @@ def test_a_public_class_takes_exactly_the_spec_s_arguments():
 
     parameters = list(inspect.signature(omni_pulumi.Schedule.__init__).parameters)
     expected = [f.name for f in ScheduleSpec.fields()]
-    assert sorted(parameters[2:-2]) == sorted(expected)
-    assert parameters[-2:] == ["adopt_id", "opts"]
+    assert sorted(parameters[2:-3]) == sorted(expected)
+    assert parameters[-3:] == ["adopt_id", "instance", "opts"]
     assert omni_pulumi.Schedule.__annotations__["paused"] == "pulumi.Output[bool]"

@@ -174,9 +174,18 @@ def test_keyword_arguments_match_the_spec(cls):
     required = {n for n in keywords if params[n].default is inspect.Parameter.empty}
 
     spec = cls._spec
-    assert keywords == {f.name for f in spec.fields()} | {"adopt_id", "opts"}
+    assert keywords == {f.name for f in spec.fields()} | {"adopt_id", "instance", "opts"}
     assert required == {f.name for f in spec.fields() if f.required}
 
 
 def test_every_spec_has_a_public_class():
     assert {type(cls._spec) for cls in PUBLIC_CLASSES} >= set(SPECS)
+
+
+def test_instance_travels_as_a_name_and_is_absent_when_unset(engine):
+    register(lambda: Label("s", name="Certified", instance="staging"))
+    register(lambda: Label("d", name="Certified"))
+
+    assert inputs(engine.requests["s"])["instance"] == "staging"
+    # Absent, not None: state written before `instance` existed reads the same as state without it.
+    assert "instance" not in inputs(engine.requests["d"])

@@ -13,6 +13,7 @@ differently under the CLI, and ``restart_host()`` (or ``fresh_host=True``) model
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -66,10 +67,30 @@ class HarnessStack:
 
     # --- config ------------------------------------------------------------------------------------
 
-    def set_config(self, key: str, value: Any, *, secret: bool = False) -> None:
-        """Set a config value; a key without a namespace gets the project's, like ``pulumi config set``."""
+    def set_config(self, key: str, value: Any, *, secret: bool = False, path: bool = False) -> None:
+        """Set a config value; a key without a namespace gets the project's, like ``pulumi config set``.
+
+        With ``path`` (``pulumi config set --path``) the key is a dotted path into a structured
+        value (``omni:instances.staging.apiKey``): the top-level key then holds one JSON string, as
+        the engine sends it, and it is secret if any value set in it was.
+        """
         if ":" not in key:
             key = f"{self.project}:{key}"
+        if path and "." in key:
+            key, *steps = key.split(".")
+            try:
+                tree = json.loads(self._config.get(key, "{}"))
+            except ValueError:
+                tree = {}
+            node = tree if isinstance(tree, dict) else {}
+            root = node
+            for step in steps[:-1]:
+                node = node.setdefault(step, {})
+            node[steps[-1]] = value if isinstance(value, (bool, int, float, list)) else str(value)
+            self._config[key] = json.dumps(root)
+            if secret:
+                self._secret_keys.add(key)
+            return
         if isinstance(value, bool):
             value = "true" if value else "false"
         self._config[key] = str(value)

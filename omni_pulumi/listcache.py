@@ -1,10 +1,10 @@
 """One list answer shared by every resource of a kind, for a few seconds.
 
-Some Omni objects have no GET by id (folders, connection environments, dbt environments): a read
-lists them and picks one out. A refresh of N such objects would list N times, and with Omni's 60
-requests a minute that is what a user waits for. Reads of one kind arrive in a burst (the engine reads
-every resource of a stack in one operation), so the first read lists and the others take the same
-answer: a refresh costs the list's pages, not N times them.
+A refresh reads every resource of a stack in one operation; for each kind Omni can list
+(:meth:`omni_pulumi.spec.ResourceSpec.refresh`), and for the kinds Omni offers only as lists
+(connection environments, dbt environments), the first read lists and the others take the same
+answer: a refresh costs the list's pages, not a call per object, which at Omni's 60 requests a
+minute is what a user waits for.
 
 A burst ends when no read of the key came for :data:`DEFAULT_TTL_SECONDS`, and an answer never
 serves longer than :data:`MAX_AGE_SECONDS` however busy the burst: a refresh paced at 60 requests a
@@ -40,7 +40,9 @@ DEFAULT_TTL_SECONDS = 10.0
 #: No answer serves longer than this, however busy the burst.
 MAX_AGE_SECONDS = 120.0
 
-Records = list[dict[str, Any]]
+#: A list's records, or ``None`` for "this instance has no such list" (also kept, so that a
+#: refresh asks once per operation).
+Records = list[dict[str, Any]] | None
 _Key = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
@@ -49,7 +51,8 @@ class _Slot:
     """One cached list, and the lock that lets one thread fetch it while the others wait."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    records: Records | None = None
+    filled: bool = False
+    records: Records = None
     fetched_at: float = 0.0
     used_at: float = 0.0
     generation: int = 0
@@ -94,7 +97,7 @@ class ListCache:
             generation = self._generation(kind)
             now = self.clock.monotonic()
             if (
-                slot.records is not None
+                slot.filled
                 and slot.generation == generation
                 and now - slot.used_at < self.ttl
                 and now - slot.fetched_at < self.max_age
@@ -103,10 +106,10 @@ class ListCache:
                 return slot.records
             records = fetch()
             if self._generation(kind) == generation:
-                slot.records, slot.generation = records, generation
+                slot.records, slot.generation, slot.filled = records, generation, True
                 slot.fetched_at = slot.used_at = now
             else:
-                slot.records = None
+                slot.records, slot.filled = None, False
             return records
 
     def invalidate(self, kind: str) -> None:

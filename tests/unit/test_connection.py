@@ -119,18 +119,12 @@ def test_create_sends_every_setting_in_omnis_names_then_the_user_attribute(provi
             )
         ],
     )
-    api.get(
-        ONE,
-        json=connection(
-            baseRole="MODELER",
-            userAttributeNameForConnectionEnvironments="region",
-            userAttributeValuesForDefaultEnvironment=["us"],
-        ),
-    )
     inputs = checked(provider, **EVERY_ARG)
     created = provider.create(inputs)
 
     assert created.id == ID
+    # Every setting Omni could fill in is given: nothing is read back.
+    assert [c.request.method for c in api.calls] == ["POST", "PATCH"]
     body = json.loads(post.calls[0].request.body)
     assert body["passwordUnencrypted"] == PASSWORD
     assert body["oauthClientSecretUnencrypted"] == "oauth-secret-value"

@@ -9,9 +9,9 @@ minute is what a user waits for.
 A burst ends when no read of the key came for :data:`DEFAULT_TTL_SECONDS`, and an answer never
 serves longer than :data:`MAX_AGE_SECONDS` however busy the burst: a refresh paced at 60 requests a
 minute reads a kind's objects spread over minutes, interleaved with other kinds, so a fixed
-time-to-live of seconds would list again and again within one refresh. Both limits are short on
-purpose: the next operation lists again, so refresh sees what changed in Omni since the last one
-(under the real engine each operation even runs in a new provider host). A write of a kind through
+time-to-live of seconds would list again and again within one refresh. Nothing is served across
+operations: under the engine (and the harness) each operation runs in a new provider process, so
+refresh sees what changed in Omni since the last one. A write of a kind through
 the provider
 drops that kind's cached lists at once (the lifecycle engine calls :meth:`ListCache.invalidate`), so the provider never reads
 back an answer older than its own change, and a list fetched while a write ran is not kept.
@@ -34,11 +34,14 @@ from omni_pulumi.clock import SYSTEM_CLOCK, Clock
 if TYPE_CHECKING:
     from omni_pulumi.client import OmniClient
 
-#: A burst of reads ends after this many seconds without a read of the key. Reads of one kind come
-#: seconds apart at Omni's pace (one request a second, shared with every other kind).
-DEFAULT_TTL_SECONDS = 10.0
-#: No answer serves longer than this, however busy the burst.
-MAX_AGE_SECONDS = 120.0
+#: A burst of reads ends after this many seconds without a read of the key: longer than the
+#: longest wait of the rate limiter (a key's whole window, 60 s), so that a refresh waiting for
+#: Omni's window in the middle of a kind's reads still takes one list answer for all of them
+#: (with 10 s, a refresh of 100 resources right after `up` listed four kinds twice).
+DEFAULT_TTL_SECONDS = 75.0
+#: No answer serves longer than this, however busy the burst. Under the engine the operation's
+#: process bounds an answer's life anyway; this guards a provider used in one long-lived process.
+MAX_AGE_SECONDS = 600.0
 
 #: A list's records, or ``None`` for "this instance has no such list" (also kept, so that a
 #: refresh asks once per operation).

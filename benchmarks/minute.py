@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/minute.py --sizes 100 300           # real minute: ~25 minutes
     .venv/bin/python benchmarks/minute.py --sizes 300 --keys 1 2 4  # several keys
     .venv/bin/python benchmarks/minute.py --sizes 10 --limit 5 --time-scale 60   # smoke, seconds
+    .venv/bin/python benchmarks/minute.py --sizes 100 --engine cli  # through the real pulumi CLI
 
 Each run drives one stack through the phases a CI job runs back to back (``up`` from nothing, a
 no-op ``preview``, a no-op ``up``, ``refresh``, a one-field change, ``destroy``), each in a **new
@@ -16,6 +17,11 @@ floor: the least time those calls could take under the admission rule given what
 admitted in the minute before the phase began (``benchmarks/floor.py``); from idle keys that is
 (⌈C / (k·limit)⌉ - 1) minutes. ``--time-scale`` compresses the emulator's and the providers'
 clocks alike (``benchmarks/hostboot/``) for smoke runs; the figures worth quoting are at scale 1.
+
+``--engine harness`` (the default) drives the phases through the engine-protocol harness, one
+resource at a time; ``--engine cli`` through the real ``pulumi`` CLI (Automation API, the pinned
+CLI of ``omni_pulumi.testing.pulumi_cli``), which runs up to ten steps at once and starts its own
+provider host per operation.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ class RunResult:
     keys: int
     limit: int
     time_scale: float
+    engine: str = "harness"
     phases: list[PhaseResult] = field(default_factory=list)
     paced_warnings: int = 0
 
@@ -76,7 +83,9 @@ class RunResult:
         return sum(p.floor for p in self.phases)
 
 
-def run_stack(size: int, keys: int, limit: int, time_scale: float, workdir: Path) -> RunResult:
+def run_stack(
+    size: int, keys: int, limit: int, time_scale: float, workdir: Path, engine: str = "harness"
+) -> RunResult:
     """One stack of ``size`` resources through the six phases, a new provider host for each."""
     if size % len(BLOCK):
         raise SystemExit(f"--sizes must be multiples of {len(BLOCK)}")
@@ -95,31 +104,45 @@ def run_stack(size: int, keys: int, limit: int, time_scale: float, workdir: Path
             "OMNI_BENCH_EPOCH": repr(time.time()),
         }
         secret = {"omni:apiKey": names[0]} if keys == 1 else {"omni:apiKeys": json.dumps(names)}
-        stack = HarnessStack(
-            make_program(blocks, dashboards, variant),
-            config={"omni:baseUrl": emu.base_url, "omni:requestsPerMinute": str(limit)},
-            secret_config=secret,
-            env=env,
-            python_path=[HOSTBOOT],
-            state_file=workdir / f"state-{size}-{keys}.json",
-            fresh_host=True,  # the engine starts a provider process per operation
-        )
-        result = RunResult(size, keys, limit, time_scale)
+        common = {
+            "config": {"omni:baseUrl": emu.base_url, "omni:requestsPerMinute": str(limit)},
+            "secret_config": secret,
+            "env": env,
+            "python_path": [HOSTBOOT],
+        }
+        program = make_program(blocks, dashboards, variant)
+        if engine == "cli":
+            from omni_pulumi.testing.pulumi_cli import CliStack, find_pulumi_cli
+
+            found = find_pulumi_cli(build=False)  # the pinned CLI; a benchmark never builds one
+            if found.directory is None:
+                raise SystemExit(found.reason)
+            stack = CliStack(
+                program, work_dir=workdir / f"cli-{size}-{keys}", cli=found.directory, **common
+            )
+        else:
+            stack = HarnessStack(
+                program,
+                state_file=workdir / f"state-{size}-{keys}.json",
+                fresh_host=True,  # the engine starts a provider process per operation
+                **common,
+            )
+        result = RunResult(size, keys, limit, time_scale, engine)
         operations = [stack.up, stack.preview, stack.up, stack.refresh, None, stack.destroy]
         try:
             for name, operation in zip(PHASES, operations, strict=True):
                 if operation is None:
                     variant["description"] = "Reviewed every quarter"
                     operation = stack.up
-                result.phases.append(_phase(name, emu, names, limit, operation))
-                stack.restart_host()  # the operation ends with its host
+                phase, outcome = _phase(name, emu, names, limit, operation)
+                result.phases.append(phase)
+                result.paced_warnings += sum(PACED_WARNING in line for line in outcome.diagnostics)
         finally:
             stack.close()
-        result.paced_warnings = stack.host_stderr().count(PACED_WARNING)
     return result
 
 
-def _phase(name: str, emu: Emulator, keys: list[str], limit: int, operation) -> PhaseResult:
+def _phase(name: str, emu: Emulator, keys: list[str], limit: int, operation):
     emu.reset_calls()
     start = emu.clock.now()
     history = emu.admissions()
@@ -134,7 +157,7 @@ def _phase(name: str, emu: Emulator, keys: list[str], limit: int, operation) -> 
         steps[step.op] = steps.get(step.op, 0) + 1
     return PhaseResult(
         name, admitted, refused, wall, emu.clock.to_real_seconds(floor), dict(sorted(steps.items()))
-    )
+    ), outcome
 
 
 def report(results: list[RunResult]) -> str:
@@ -143,7 +166,7 @@ def report(results: list[RunResult]) -> str:
         minute = 60 / res.time_scale
         scale = "Omni's real minute" if res.time_scale == 1 else f"one minute = {minute:g} real s"
         lines.append(
-            f"\n#### N = {res.size}, {res.keys} key{'s' if res.keys > 1 else ''} "
+            f"\n#### N = {res.size}, {res.keys} key{'s' if res.keys > 1 else ''}, {res.engine} "
             f"({res.limit} requests per key in any 60 s; {scale})\n"
         )
         lines.append(
@@ -175,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=60, help="requests per key in any 60 s")
     parser.add_argument("--time-scale", type=float, default=1.0, help="1 = Omni's real minute")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--engine", choices=("harness", "cli"), default="harness")
     args = parser.parse_args(argv)
 
     print(f"# omni-pulumi at Omni's minute\n\nMachine: {machine()}", flush=True)
@@ -183,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             for keys in args.keys:
                 print(f"... N={size}, {keys} key(s)", file=sys.stderr, flush=True)
-                res = run_stack(size, keys, args.limit, args.time_scale, Path(tmp))
+                res = run_stack(size, keys, args.limit, args.time_scale, Path(tmp), args.engine)
                 results.append(res)
                 print(report([res]), flush=True)
                 if args.json:

@@ -1,17 +1,17 @@
 """One list answer shared by every resource of a kind, for a few seconds.
 
-Some Omni objects have no GET by id (folders, connection environments, dbt environments): a read
-lists them and picks one out. A refresh of N such objects would list N times, and with Omni's 60
-requests a minute that is what a user waits for. Reads of one kind arrive in a burst (the engine reads
-every resource of a stack in one operation), so the first read lists and the others take the same
-answer: a refresh costs the list's pages, not N times them.
+A refresh reads every resource of a stack in one operation; for each kind Omni can list
+(:meth:`omni_pulumi.spec.ResourceSpec.refresh`), and for the kinds Omni offers only as lists
+(connection environments, dbt environments), the first read lists and the others take the same
+answer: a refresh costs the list's pages, not a call per object, which at Omni's 60 requests a
+minute is what a user waits for.
 
 A burst ends when no read of the key came for :data:`DEFAULT_TTL_SECONDS`, and an answer never
 serves longer than :data:`MAX_AGE_SECONDS` however busy the burst: a refresh paced at 60 requests a
 minute reads a kind's objects spread over minutes, interleaved with other kinds, so a fixed
-time-to-live of seconds would list again and again within one refresh. Both limits are short on
-purpose: the next operation lists again, so refresh sees what changed in Omni since the last one
-(under the real engine each operation even runs in a new provider host). A write of a kind through
+time-to-live of seconds would list again and again within one refresh. Nothing is served across
+operations: under the engine (and the harness) each operation runs in a new provider process, so
+refresh sees what changed in Omni since the last one. A write of a kind through
 the provider
 drops that kind's cached lists at once (the lifecycle engine calls :meth:`ListCache.invalidate`), so the provider never reads
 back an answer older than its own change, and a list fetched while a write ran is not kept.
@@ -34,13 +34,18 @@ from omni_pulumi.clock import SYSTEM_CLOCK, Clock
 if TYPE_CHECKING:
     from omni_pulumi.client import OmniClient
 
-#: A burst of reads ends after this many seconds without a read of the key. Reads of one kind come
-#: seconds apart at Omni's pace (one request a second, shared with every other kind).
-DEFAULT_TTL_SECONDS = 10.0
-#: No answer serves longer than this, however busy the burst.
-MAX_AGE_SECONDS = 120.0
+#: A burst of reads ends after this many seconds without a read of the key: longer than the
+#: longest wait of the rate limiter (a key's whole window, 60 s), so that a refresh waiting for
+#: Omni's window in the middle of a kind's reads still takes one list answer for all of them
+#: (with 10 s, a refresh of 100 resources right after `up` listed four kinds twice).
+DEFAULT_TTL_SECONDS = 75.0
+#: No answer serves longer than this, however busy the burst. Under the engine the operation's
+#: process bounds an answer's life anyway; this guards a provider used in one long-lived process.
+MAX_AGE_SECONDS = 600.0
 
-Records = list[dict[str, Any]]
+#: A list's records, or ``None`` for "this instance has no such list" (also kept, so that a
+#: refresh asks once per operation).
+Records = list[dict[str, Any]] | None
 _Key = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
@@ -49,7 +54,8 @@ class _Slot:
     """One cached list, and the lock that lets one thread fetch it while the others wait."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    records: Records | None = None
+    filled: bool = False
+    records: Records = None
     fetched_at: float = 0.0
     used_at: float = 0.0
     generation: int = 0
@@ -94,7 +100,7 @@ class ListCache:
             generation = self._generation(kind)
             now = self.clock.monotonic()
             if (
-                slot.records is not None
+                slot.filled
                 and slot.generation == generation
                 and now - slot.used_at < self.ttl
                 and now - slot.fetched_at < self.max_age
@@ -103,10 +109,10 @@ class ListCache:
                 return slot.records
             records = fetch()
             if self._generation(kind) == generation:
-                slot.records, slot.generation = records, generation
+                slot.records, slot.generation, slot.filled = records, generation, True
                 slot.fetched_at = slot.used_at = now
             else:
-                slot.records = None
+                slot.records, slot.filled = None, False
             return records
 
     def invalidate(self, kind: str) -> None:

@@ -13,8 +13,9 @@ What the engine decides, for every resource alike:
   arguments Omni fills in when the program leaves them unset, and never diffs ``adopt_id``;
 * create adopts an existing object when ``adopt_id`` is set, and after an ambiguous POST looks the
   object up by its natural key before trying again, so a retried create never makes a duplicate;
-* read returns an empty id for an object that is gone and carries write-only values (and settings
-  Omni never returns) over from state;
+* read (a refresh) serves each kind Omni lists from one list answer per operation, reads by id what
+  the list lacks, returns an empty id for an object that is gone and carries write-only values (and
+  settings Omni never returns) over from state;
 * delete treats "not found" as already deleted.
 """
 
@@ -220,8 +221,10 @@ class OmniProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = {k: v for k, v in props.items() if not k.startswith("__")}
+        # The engine calls Read for a refresh only (adoption reads through create): every object
+        # of the stack is read in this one operation, so kinds Omni lists share one list answer.
         observed = self._call(
-            "read", state, id_, lambda c: self.spec.read(c, id_, state), self._client(props)
+            "read", state, id_, lambda c: self.spec.refresh(c, id_, state), self._client(props)
         )
         if observed is None:
             return ReadResult("", {})

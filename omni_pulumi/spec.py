@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
-from omni_pulumi.errors import OmniConfigError, OmniNotFound
+from omni_pulumi.errors import OmniApiError, OmniConfigError, OmniNotFound
 
 if TYPE_CHECKING:
     from omni_pulumi.client import OmniClient
@@ -325,6 +325,23 @@ class Listing:
     style: Literal["none", "cursor", "pages", "scim"] = "none"
     records: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: The query a refresh lists with, where it differs from :attr:`params`: the records must be
+    #: whole enough to serve a read (SCIM groups with their members, which export leaves out).
+    refresh_params: Mapping[str, Any] | None = None
+    #: Why a listed record cannot serve a read (the settings it lacks), or ``""`` when it can. A
+    #: refresh of a thin kind reads each object by id: one call per object instead of the pages.
+    thin: str = ""
+
+    @property
+    def serves_reads(self) -> bool:
+        """Whether a refresh reads this kind's objects from its list answer."""
+        return not self.thin
+
+    def query(self, refreshing: bool = False) -> dict[str, Any]:
+        """The list's query parameters (a refresh's where :attr:`refresh_params` says)."""
+        if refreshing and self.refresh_params is not None:
+            return dict(self.refresh_params)
+        return dict(self.params)
 
 
 #: Every resource description, in the order they were declared (the docs and export order).
@@ -372,8 +389,9 @@ class ResourceSpec:
     update_method: ClassVar[Literal["PUT", "PATCH"]] = "PUT"
     #: How Omni lists the objects of this kind (``None``: it cannot).
     listing: ClassVar[Listing | None] = None
-    #: Omni has no GET for one object: a read finds it in the :attr:`listing`, one list answer
-    #: serving every read of the kind in a burst (:mod:`omni_pulumi.listcache`).
+    #: Omni has no GET for one object: every read finds it in the :attr:`listing`, one list
+    #: answer serving every read of the kind in a burst (:mod:`omni_pulumi.listcache`). Kinds
+    #: with a GET by id read from the listing in a refresh only (:meth:`refresh`).
     reads_from_listing: ClassVar[bool] = False
     #: The argument that names an object for people (summaries, variable names).
     title: ClassVar[str | None] = "name"
@@ -611,29 +629,63 @@ class ResourceSpec:
             observed.setdefault(parent.name, parts[parent.name])
         return observed
 
-    def listed(self, client: OmniClient, id_: str) -> dict[str, Any] | None:
+    def refresh(
+        self, client: OmniClient, id_: str, state: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """The object as ``pulumi refresh`` reads it, or ``None`` when it is gone.
+
+        A refresh reads every object of a stack in one operation (one provider process), so a kind
+        Omni can list is read from one list answer shared by all its objects
+        (:data:`~omni_pulumi.listcache.LISTS`): the list's pages, not a call per object. An object
+        the list does not show is read by id (:meth:`read`) before it is called gone. The single
+        read serves instead where the :attr:`listing` is ``thin`` (its records lack settings the
+        read observes), where Omni cannot list the kind, and where this instance answers the
+        list with 404 or 405 (then once per operation). Adoption and read-backs keep :meth:`read`:
+        one call for one object.
+        """
+        listing = self.listing
+        if listing is None or not listing.serves_reads or self.reads_from_listing:
+            return self.read(client, id_, state)
+        record = self.listed(client, self.address(id_, state), refreshing=True)
+        if record is None or record.get("deletedAt"):
+            # Not in the list (or in the trash, for lists that show it): confirm by id.
+            return self.read(client, id_, state)
+        return self._with_parents(id_, state, self.observe(record, state))
+
+    def listed(
+        self, client: OmniClient, id_: str, *, refreshing: bool = False
+    ) -> dict[str, Any] | None:
         """The record of ``id_`` in the listing of its parent, or ``None`` when it is not there.
 
-        One list answer serves every read of the kind in the same burst, so a refresh costs the
-        list's pages rather than a call per object.
+        One list answer serves every read of the kind in the same operation, so a refresh costs
+        the list's pages rather than a call per object. ``refreshing``: a refresh's own read,
+        which lists with :attr:`Listing.refresh_params`, and finds nothing (instead of failing)
+        where this instance has no such list, so that :meth:`refresh` reads by id.
         """
         from omni_pulumi.listcache import LISTS
 
         parts = self.id_parts(id_)
         parents = {k: v for k, v in parts.items() if k != ID}
-
-        def fetch() -> list[dict[str, Any]]:
-            try:
-                return list(self.list_records(client, parents))
-            except OmniNotFound:
-                if not parents:
-                    raise  # the instance has no such list
-                return []  # the parent itself is gone
-
         assert self.listing is not None, f"{self.type_name} reads from a listing it lacks"
+        query = self.listing.query(refreshing)
+
+        def fetch() -> list[dict[str, Any]] | None:
+            try:
+                return list(self.list_records(client, parents, query))
+            except OmniNotFound:
+                if parents:
+                    return []  # the parent itself is gone
+                if refreshing:
+                    return None  # the instance has no such list: read by id
+                raise
+            except OmniApiError as exc:
+                if refreshing and not parents and exc.status == 405:
+                    return None
+                raise
+
         path = self.listing.path.format(**{k: _quoted(v) for k, v in parents.items()})
-        records = LISTS.records(client, self.type_name, path, self.listing.params, fetch)
-        return next((r for r in records if str(dig(r, self.id_api)) == parts[ID]), None)
+        records = LISTS.records(client, self.type_name, path, query, fetch)
+        return next((r for r in records or () if str(dig(r, self.id_api)) == parts[ID]), None)
 
     def update(
         self,
@@ -687,13 +739,16 @@ class ResourceSpec:
             len(self.natural_key) == 1 and self.field(self.natural_key[0]).read_path == self.id_api
         )
 
-    def list_records(self, client: Any, parents: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-        """Every record of this kind under ``parents`` (the ``in_path`` arguments' ids)."""
+    def list_records(
+        self, client: Any, parents: Mapping[str, Any], params: Mapping[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every record of this kind under ``parents`` (the ``in_path`` arguments' ids), listed
+        with ``params`` (default: the listing's own)."""
         listing = self.listing
         if listing is None:
             return iter(())
         path = listing.path.format(**{k: _quoted(v) for k, v in parents.items()})
-        params = dict(listing.params)
+        params = dict(listing.params if params is None else params)
         if listing.style == "cursor":
             return client.paginate_cursor(path, params)
         if listing.style == "pages":

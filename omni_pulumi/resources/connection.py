@@ -450,6 +450,10 @@ class ConnectionSpec(ResourceSpec, register=True):
                 lambda: super(ConnectionSpec, self).update(client, id_, {}, args, {_AFTER_CREATE}),
                 lambda: self.delete(client, id_, args),
             )
+        if all(args.get(name) is not None for name in _COMPUTED):
+            return id_, self._computed(args)  # nothing left for Omni to fill in: no read-back
+        # The create answers with the id alone: Omni's defaults for what the program left unset
+        # are read back, or they would be unknown outputs.
         try:
             observed = self.read(client, id_, args) or {}
         except OmniApiError:
@@ -510,4 +514,8 @@ class ConnectionSpec(ResourceSpec, register=True):
     @staticmethod
     def _computed(observed: Mapping[str, Any]) -> dict[str, Any]:
         """The values Omni fills in where the program left them unset."""
-        return {name: observed.get(name) for name in ("base_role", "database", "default_schema")}
+        return {name: observed.get(name) for name in _COMPUTED}
+
+
+#: The settings Omni fills in where the program leaves them unset.
+_COMPUTED = ("base_role", "database", "default_schema")

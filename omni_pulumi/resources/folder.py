@@ -151,22 +151,29 @@ class FolderSpec(ResourceSpec, register=True):
         id_, made = super().create(client, args)
         return id_, {**made, **(self._get(client, id_) or {})}
 
-    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The folder as Omni holds it.
+    def refresh(
+        self, client: OmniClient, id_: str, state: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """A refresh's read: from the shared listing, like every kind Omni lists.
 
-        A state with a path is a refresh (or export): every folder of a stack is read in the same
-        burst, so the shared listing serves them all for the cost of its pages, and a folder it
-        does not show is looked up by id before being called gone. Without a path (adoption, a
-        parent's lookup) this is a single read: one GET by id.
+        Folders are listed per scope (and restricted ones per owner), which the generic listing
+        cannot say, hence this override: the organization's folders, then the owner's restricted
+        ones where the owner is known. A folder the listings do not show is read by id before
+        it is called gone.
         """
-        if state.get("path"):
-            found = self._find(client, lambda record: record["id"] == id_, state)
-            if found is not None:
-                record, scope = found
-                observed = self.observe({**record, "scope": scope})
-                if "parent_folder_id" not in state:
-                    observed["parent_folder_id"] = self._listed_parent(client, record["path"])
-                return observed
+        found = self._find(client, lambda record: record["id"] == id_, state)
+        if found is None:
+            return self.read(client, id_, state)
+        record, scope = found
+        observed = self.observe({**record, "scope": scope})
+        if "parent_folder_id" not in state:
+            observed["parent_folder_id"] = self._listed_parent(client, record["path"])
+        return observed
+
+    def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The folder as Omni holds it, by id: one GET (adoption, a parent's lookup, a refresh's
+        folder the listing does not show), and one more for each of the owner and the parent
+        where they are not known."""
         observed = self._get(client, id_)
         if observed is None:
             return None

@@ -323,7 +323,12 @@ class ScheduleSpec(ResourceSpec, register=True):
                     )
 
     path = "/api/v1/schedules"
-    listing = Listing(path, style="pages")
+    listing = Listing(
+        path,
+        style="pages",
+        thin="a listed schedule is a summary: no recipients, filters, fan-out, format options, "
+        "alert threshold or destination settings",
+    )
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         params = {"userId": args["user_id"]} if args.get("user_id") else None

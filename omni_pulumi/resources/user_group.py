@@ -43,7 +43,11 @@ class UserGroupSpec(ResourceSpec, register=True):
     title = "display_name"
     export_label = "{display_name}"
     path = PATH
-    listing = Listing(PATH, style="scim", params={"excludedAttributes": "members"})
+    # Export only enumerates groups (it reads each by id), so it leaves the members out; a
+    # refresh reads the members from the list answer.
+    listing = Listing(
+        PATH, style="scim", params={"excludedAttributes": "members"}, refresh_params={}
+    )
     args_model = UserGroupArgs
     id_doc = "the group's SCIM id (such as `mEhXj6ZI`)"
     natural_key = ("display_name",)

@@ -34,6 +34,10 @@ def test_the_minute_benchmark_runs_every_phase_in_a_new_host(minute, tmp_path, k
     assert phases["up"].steps == {"create": 10}
     assert phases["destroy"].calls == 10
     assert phases["preview (no-op)"].calls == 0
+    assert phases["up (no-op)"].calls == 0
+    # Refresh reads each listable kind from one list answer (connections, environments, labels,
+    # folders, groups) and the schedule, whose list is a summary, by id.
+    assert phases["refresh"].calls == 6
     for phase in result.phases:
         # The emulator admits no faster than its window, so no phase can beat the floor.
         assert phase.wall >= phase.floor * 0.95

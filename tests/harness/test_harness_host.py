@@ -39,11 +39,25 @@ def test_config_reaches_the_provider_as_strings(toy_stack):
     assert "toy: limit '60'" in stack.host_stderr()
 
 
-def test_one_host_serves_operations_until_the_config_changes(toy_stack):
+def test_each_operation_starts_its_own_host_as_the_engine_does(toy_stack):
     def program():
         toy.Thing("a", name="alpha")
 
     stack = toy_stack(program)
+    stack.preview()
+    stack.up()
+    stack.refresh()
+    stack.destroy()
+    # A new process per operation, each configured afresh; none is left running.
+    assert stack.host_stderr().count("toy: configured") == 4
+    assert stack._host is None
+
+
+def test_the_opt_out_keeps_one_host_until_the_config_changes(toy_stack):
+    def program():
+        toy.Thing("a", name="alpha")
+
+    stack = toy_stack(program, fresh_host=False)
     stack.preview()
     stack.up()
     stack.preview()

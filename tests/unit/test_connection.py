@@ -119,18 +119,12 @@ def test_create_sends_every_setting_in_omnis_names_then_the_user_attribute(provi
             )
         ],
     )
-    api.get(
-        ONE,
-        json=connection(
-            baseRole="MODELER",
-            userAttributeNameForConnectionEnvironments="region",
-            userAttributeValuesForDefaultEnvironment=["us"],
-        ),
-    )
     inputs = checked(provider, **EVERY_ARG)
     created = provider.create(inputs)
 
     assert created.id == ID
+    # Every setting Omni could fill in is given: nothing is read back.
+    assert [c.request.method for c in api.calls] == ["POST", "PATCH"]
     body = json.loads(post.calls[0].request.body)
     assert body["passwordUnencrypted"] == PASSWORD
     assert body["oauthClientSecretUnencrypted"] == "oauth-secret-value"
@@ -276,17 +270,26 @@ def test_user_attribute_default_values_are_compared_as_a_set(provider, api):
     assert len(api.calls) == 0
 
 
+def listed(*records):
+    """The connection list's answer holding ``records`` (each as :func:`connection` makes it)."""
+    return {"connections": [r["connection"] for r in records]}
+
+
 def test_read_maps_what_omni_returns_and_keeps_the_rest_from_state(provider, api):
+    # A refresh reads connections from the list, one answer for every connection of the stack.
     api.get(
-        ONE,
-        json=connection(
-            baseRole="VIEWER",
-            userAttributeNameForConnectionEnvironments="region",
-            userAttributeValuesForDefaultEnvironment=["us", "eu"],
+        LIST,
+        json=listed(
+            connection(
+                baseRole="VIEWER",
+                userAttributeNameForConnectionEnvironments="region",
+                userAttributeValuesForDefaultEnvironment=["us", "eu"],
+            )
         ),
     )
     state = {**checked(provider, **EVERY_ARG), "__provider": "pickled"}
     read = provider.read(ID, state)
+    assert [(c.request.method, c.request.url) for c in api.calls] == [("GET", LIST)]
     assert read.id == ID
     assert read.outs["base_role"] == "VIEWER"
     assert read.outs["environment_user_attribute"] == {
@@ -298,7 +301,7 @@ def test_read_maps_what_omni_returns_and_keeps_the_rest_from_state(provider, api
 
 
 def test_read_calls_mssql_by_its_create_name(provider, api):
-    api.get(ONE, json=connection(dialect="sqlserver", defaultSchema="dbo"))
+    api.get(LIST, json=listed(connection(dialect="sqlserver", defaultSchema="dbo")))
     state = checked(
         provider, dialect="mssql", name="Warehouse", password=PASSWORD, default_schema="dbo"
     )
@@ -316,8 +319,37 @@ def test_read_calls_mssql_by_its_create_name(provider, api):
     ids=["404", "archived"],
 )
 def test_read_of_a_connection_deleted_or_archived_outside_pulumi_is_empty(provider, api, answer):
+    # The list leaves archived connections out: one missing from it is read by id before it is
+    # called gone.
+    api.get(LIST, json=listed())
     api.get(ONE, **answer)
     assert provider.read(ID, checked(provider, **POSTGRES)).id == ""
+    assert [c.request.url for c in api.calls] == [LIST, ONE]
+
+
+def test_a_refresh_lists_connections_once_for_all_of_them(provider, api):
+    other = "650e8400-e29b-41d4-a716-446655440000"
+    second = connection(name="Second")
+    second["connection"]["id"] = other
+    api.get(LIST, json=listed(connection(baseRole="VIEWER"), second))
+    state = checked(provider, **POSTGRES)
+    assert provider.read(ID, state).outs["base_role"] == "VIEWER"
+    assert provider.read(other, {**state, "name": "Second"}).outs["name"] == "Second"
+    assert [c.request.url for c in api.calls] == [LIST]
+
+
+def test_a_write_drops_the_list_so_the_next_refresh_read_lists_again(provider, api):
+    api.get(LIST, json=listed(connection()))
+    api.patch(ONE, json={"success": True, "message": "ok"})
+    state = checked(provider, **POSTGRES)
+    provider.read(ID, state)
+    provider.update(ID, state, {**state, "base_role": "VIEWER"})
+    provider.read(ID, state)
+    assert [(c.request.method, c.request.url) for c in api.calls] == [
+        ("GET", LIST),
+        ("PATCH", ONE),
+        ("GET", LIST),
+    ]
 
 
 @pytest.mark.parametrize("status", [200, 410, 404])

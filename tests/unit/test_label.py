@@ -85,11 +85,16 @@ def test_read_follows_the_current_name_after_a_rename(api, provider, certified):
     id_, outs = certified
     api.add(responses.PUT, f"{LABELS}/Certified", json=label("Gold v2", color="#1a7f37"))
     _, outs = update(provider, id_, outs, name="Gold v2", color="#1a7f37")
-    api.add(responses.GET, f"{LABELS}/Gold%20v2", json=label("Gold v2", color="#000000"))
+    api.add(
+        responses.GET,
+        LABELS,
+        json={"labels": [label("Certified"), label("Gold v2", color="#000000")]},
+    )
 
     result = provider.read(id_, outs)
 
-    assert sent(api)[-1][:2] == ("GET", "/api/v1/labels/Gold%20v2")
+    # A refresh reads labels from the list, by the current name.
+    assert sent(api)[-1][:2] == ("GET", "/api/v1/labels")
     assert result.id == "Certified"
     assert result.outs["color"] == "#000000"
     # Drift made outside Pulumi shows in the next diff, as an update.
@@ -120,9 +125,15 @@ def test_update_writes_every_setting(api, provider, certified):
 
 def test_read_of_a_label_deleted_outside_pulumi_returns_an_empty_id(api, provider, certified):
     id_, outs = certified
+    api.add(responses.GET, LABELS, json={"labels": [label("Other")]})
     api.add(responses.GET, f"{LABELS}/Certified", json={"detail": "Not found"}, status=404)
 
     assert provider.read(id_, outs).id == ""
+    # Missing from the list, it is read by name before it is called gone.
+    assert [c[:2] for c in sent(api)] == [
+        ("GET", "/api/v1/labels"),
+        ("GET", "/api/v1/labels/Certified"),
+    ]
 
 
 def test_delete_uses_the_current_name(api, provider, certified):

@@ -11,6 +11,7 @@ from omni_pulumi.jobs import JobWait
 from omni_pulumi.provider import UNKNOWN, OmniResourceError
 from omni_pulumi.resources.model import ModelSpec
 from tests.unit.conftest import BASE_URL, checked, configured
+from tests.unit.omni_steps import sent
 
 MODELS = f"{BASE_URL}/api/v1/models"
 CONN = "11111111-1111-1111-1111-111111111111"
@@ -50,6 +51,15 @@ def listed(api, *records):
     api.get(
         MODELS,
         match=[matchers.query_param_matcher({"modelId": MODEL, "includeDeleted": "true"})],
+        json={"records": list(records), "pageInfo": {"hasNextPage": False, "nextCursor": None}},
+    )
+
+
+def all_listed(api, *records):
+    """The unfiltered model list a refresh reads (one page of 100)."""
+    api.get(
+        MODELS,
+        match=[matchers.query_param_matcher({"pageSize": "100"})],
         json={"records": list(records), "pageInfo": {"hasNextPage": False, "nextCursor": None}},
     )
 
@@ -328,8 +338,9 @@ def test_changing_the_refresh_flags_calls_nothing(api, provider):
 
 def test_read_keeps_what_omni_never_returns(api, provider):
     state = {**checked(provider, **ALL), "model_name": "sales"}
-    listed(api, record(modelKind="SHARED_EXTENSION", name="renamed in omni", baseModelId=BASE))
+    all_listed(api, record(modelKind="SHARED_EXTENSION", name="renamed in omni", baseModelId=BASE))
     result = provider.read(MODEL, state)
+    assert sent(api) == [("GET", "/api/v1/models?pageSize=100", None)]
     assert result.id == MODEL
     assert result.outs["model_name"] == "renamed in omni"
     assert result.outs["access_grants"] == state["access_grants"]
@@ -338,8 +349,15 @@ def test_read_keeps_what_omni_never_returns(api, provider):
 
 @pytest.mark.parametrize("records", [[], [record(deletedAt="2026-07-23T00:00:00Z")]])
 def test_model_deleted_outside_pulumi_reads_as_gone(api, provider, records):
+    # The list leaves archived models out; one missing from it is read by id (with the
+    # archived ones) before it is called gone.
+    all_listed(api)
     listed(api, *records)
     assert provider.read(MODEL, checked(provider, connection_id=CONN)).id == ""
+    assert [call[1] for call in sent(api)] == [
+        "/api/v1/models?pageSize=100",
+        f"/api/v1/models?includeDeleted=true&modelId={MODEL}",
+    ]
 
 
 # -- delete ----------------------------------------------------------------------------------------

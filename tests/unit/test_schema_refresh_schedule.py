@@ -115,17 +115,26 @@ def test_update_puts_the_whole_body(provider, api):
 
 
 def test_read_sees_drift_and_a_disabled_schedule(provider, api):
-    api.get(ONE, json=record(timezone="America/New_York", disabledAt="2026-07-23T00:00:00Z"))
+    # A refresh reads the connection's schedules from their list.
+    api.get(
+        LIST,
+        json={
+            "schedules": [record(timezone="America/New_York", disabledAt="2026-07-23T00:00:00Z")]
+        },
+    )
     state = {**checked(provider, schedule="0 9 * * ? *", timezone="UTC"), "schedule_id": SCHED}
     read = provider.read(ID, state)
+    assert [c.request.url for c in api.calls] == [LIST]
     assert read.id == ID
     assert read.outs["timezone"] == "America/New_York"
     assert read.outs["disabled_at"] == "2026-07-23T00:00:00Z"
 
 
 def test_read_of_a_schedule_deleted_outside_pulumi_is_empty(provider, api):
+    api.get(LIST, json={"schedules": []})
     api.get(ONE, status=404, json={"detail": "Schedule not found", "status": 404})
     assert provider.read(ID, checked(provider, schedule="0 9 * * ? *", timezone="UTC")).id == ""
+    assert [c.request.url for c in api.calls] == [LIST, ONE]
 
 
 def test_delete_sends_delete_and_a_404_counts_as_done(provider, api):

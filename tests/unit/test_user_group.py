@@ -126,11 +126,16 @@ def test_emptying_the_membership_replaces_it_with_none(api, provider, analysts):
 
 def test_read_reports_members_changed_outside_pulumi(api, provider, analysts):
     id_, outs = analysts
-    api.add(responses.GET, f"{GROUPS}/{GROUP}", json=group("Analysts", CY, ANN))
+    api.add(
+        responses.GET,
+        GROUPS,
+        json={"Resources": [group("Analysts", CY, ANN)], "totalResults": 1, "startIndex": 1},
+    )
 
     result = provider.read(id_, outs)
 
-    assert sent(api) == [("GET", f"/api/scim/v2/Groups/{GROUP}", None)]
+    # A refresh reads the groups, members included, from the list.
+    assert sent(api) == [("GET", "/api/scim/v2/Groups?count=100&startIndex=1", None)]
     assert result.outs["members"] == [ANN, CY]
     diff = provider.diff(
         id_, result.outs, check(provider, display_name="Analysts", members=[ANN, BOB])
@@ -140,9 +145,14 @@ def test_read_reports_members_changed_outside_pulumi(api, provider, analysts):
 
 def test_read_of_a_group_deleted_outside_pulumi_returns_an_empty_id(api, provider, analysts):
     id_, outs = analysts
+    api.add(responses.GET, GROUPS, json={"Resources": [], "totalResults": 0, "startIndex": 1})
     api.add(responses.GET, f"{GROUPS}/{GROUP}", json={"detail": "Group not found"}, status=404)
 
     assert provider.read(id_, outs).id == ""
+    assert [c[1] for c in sent(api)] == [
+        "/api/scim/v2/Groups?count=100&startIndex=1",
+        f"/api/scim/v2/Groups/{GROUP}",
+    ]
 
 
 def test_delete_and_delete_of_an_already_deleted_group(api, provider, analysts):

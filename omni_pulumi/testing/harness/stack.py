@@ -3,12 +3,13 @@
 The real-CLI runner (``omni_pulumi.testing.pulumi_cli``) offers the same methods, so one scenario
 can run through both engines and their :class:`OperationResult` compared.
 
-One provider host serves a stack across operations (the real engine starts one per operation).
-The host caches each provider by its pickled text and calls ``configure`` once per provider, so
-the harness restarts the host whenever the stack config changed since it was configured: a
-provider never sees stale config, as under the real engine. Provider objects otherwise live
-across operations; a provider that keeps state in memory between operations would behave
-differently under the CLI, and ``restart_host()`` (or ``fresh_host=True``) models that.
+Like the real engine, the harness starts a provider host for each operation (``preview``,
+``up``, ``refresh``, ``destroy``) and stops it when the operation ends: nothing a provider keeps in
+memory (a list answer, a rate budget) reaches the next operation, so tests cannot lean on it.
+``fresh_host=False`` keeps one host across operations (restarted only when the stack config
+changed, since the host configures each provider once); it saves the host's start, about half a
+second, per operation, and serves only tests that measure or inspect one host's life (its
+stderr over several operations, its pickled providers), never a provider's behaviour.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class HarnessStack:
         env: Mapping[str, str] | None = None,
         state_file: str | os.PathLike[str] | None = None,
         python_path: Sequence[str | os.PathLike[str]] | None = None,
-        fresh_host: bool = False,
+        fresh_host: bool = True,
     ) -> None:
         self.program = program
         self.project = project
@@ -64,6 +65,7 @@ class HarnessStack:
         self._host: ProviderHost | None = None
         #: stderr of hosts already stopped, so ``host_stderr()`` covers the stack's whole life.
         self._old_stderr = ""
+        self._old_stdout = ""
 
     # --- config ------------------------------------------------------------------------------------
 
@@ -124,6 +126,7 @@ class HarnessStack:
         """Stop the provider host; the next operation starts a fresh one (new provider objects)."""
         if self._host is not None:
             self._old_stderr += self._host.stderr_text()
+            self._old_stdout += self._host.stdout_text()
             self._host.stop()
             self._host = None
 
@@ -133,11 +136,18 @@ class HarnessStack:
 
     def host_stdout(self) -> str:
         """Text provider code printed on stdout after the port (should always be empty)."""
-        return self._host.stdout_text() if self._host else ""
+        return self._old_stdout + (self._host.stdout_text() if self._host else "")
 
     # --- operations --------------------------------------------------------------------------------
 
     def _operate(self, kind: str, preview: bool = False) -> OperationResult:
+        try:
+            return self._operate_on_host(kind, preview)
+        finally:
+            if self._fresh_host:
+                self.restart_host()  # the operation ends with its provider process
+
+    def _operate_on_host(self, kind: str, preview: bool) -> OperationResult:
         host = self._ready_host()
         stderr_before = len(self.host_stderr())
         log_lines: list[str] = []

@@ -57,7 +57,9 @@ def test_an_update_keeps_what_omni_holds_beside_the_program(api, provider):
 
 
 def test_attributes_omni_holds_beside_the_named_ones_are_neither_read_nor_diffed(api, provider):
-    api.add(responses.GET, f"{USERS}/{ID}", json=user(**{EXT: {"region": "emea", "team": "x"}}))
+    # A refresh reads users from Omni's list (one answer serves every user of the stack).
+    listed = user(**{EXT: {"region": "emea", "team": "x"}})
+    api.add(responses.GET, USERS, json={"Resources": [listed], "totalResults": 1})
     state = {**outs(), "__provider": "p"}
 
     result = provider.read(ID, state)

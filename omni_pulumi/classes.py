@@ -18,6 +18,7 @@ from omni_pulumi.resources.folder import FolderSpec
 from omni_pulumi.resources.git_config import GitConfigSpec
 from omni_pulumi.resources.label import LabelSpec
 from omni_pulumi.resources.model import ModelSpec
+from omni_pulumi.resources.model_role import ModelRoleSpec
 from omni_pulumi.resources.schedule import ScheduleSpec
 from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
 from omni_pulumi.resources.user_group import UserGroupSpec
@@ -31,6 +32,7 @@ __all__ = [
     "GitConfig",
     "Label",
     "Model",
+    "ModelRole",
     "Schedule",
     "SchemaRefreshSchedule",
     "UserGroup",
@@ -369,6 +371,35 @@ class Model(OmniResource, spec=ModelSpec):
         uses_isolated_branches: pulumi.Input[bool] | None = None,
         refresh_schema: pulumi.Input[bool] | None = None,
         hard_refresh: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)
+
+
+class ModelRole(OmniResource, spec=ModelRoleSpec):
+    """A subject's direct role on a model or a connection.
+
+    ``adopt_id`` (or ``ResourceOptions(import_=...)``): `<user|group>/<subject id>/<model|connection>/<target id>` (a user by membership id, a group by SCIM id).
+    Reference: docs/resources/model_role.md
+    """
+
+    role: pulumi.Output[str]
+    user_id: pulumi.Output[str | None]
+    user_group_id: pulumi.Output[str | None]
+    model_id: pulumi.Output[str | None]
+    connection_id: pulumi.Output[str | None]
+    recorded_model_id: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        role: pulumi.Input[str],
+        user_id: pulumi.Input[str] | None = None,
+        user_group_id: pulumi.Input[str] | None = None,
+        model_id: pulumi.Input[str] | None = None,
+        connection_id: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -12,6 +12,7 @@ from omni_pulumi.resources.folder import FolderSpec
 from omni_pulumi.resources.git_config import GitConfigSpec
 from omni_pulumi.resources.label import LabelSpec
 from omni_pulumi.resources.model import ModelSpec
+from omni_pulumi.resources.model_role import ModelRoleSpec
 from omni_pulumi.resources.schedule import ScheduleSpec
 from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
 from omni_pulumi.resources.user_group import UserGroupSpec
@@ -29,6 +30,7 @@ __all__ = [
     "FolderSpec",
     "GitConfigSpec",
     "LabelSpec",
+    "ModelRoleSpec",
     "ModelSpec",
     "ScheduleSpec",
     "SchemaRefreshScheduleSpec",

@@ -86,8 +86,16 @@ EXPECTED_KINDS = {
         "GitConfig",
         "Schedule",
         "DbtConfig",
+        "ModelRole",
     },
-    "adopt_conflict": {"Folder", "Connection", "ConnectionEnvironment", "Model", "Schedule"},
+    "adopt_conflict": {
+        "Folder",
+        "Connection",
+        "ConnectionEnvironment",
+        "Model",
+        "Schedule",
+        "ModelRole",
+    },
 }
 
 

@@ -15,6 +15,7 @@ from omni_pulumi.resources.connection_environment import ConnectionEnvironmentSp
 from omni_pulumi.resources.dbt_config import DbtConfigSpec
 from omni_pulumi.resources.dbt_environment import DbtEnvironmentSpec
 from omni_pulumi.resources.folder import FolderSpec
+from omni_pulumi.resources.folder_permission import FolderPermissionSpec, FolderPermissionsSpec
 from omni_pulumi.resources.git_config import GitConfigSpec
 from omni_pulumi.resources.label import LabelSpec
 from omni_pulumi.resources.model import ModelSpec
@@ -29,6 +30,8 @@ __all__ = [
     "DbtConfig",
     "DbtEnvironment",
     "Folder",
+    "FolderPermission",
+    "FolderPermissions",
     "GitConfig",
     "Label",
     "Model",
@@ -258,6 +261,60 @@ class Folder(OmniResource, spec=FolderSpec):
         scope: pulumi.Input[str] | None = None,
         user_id: pulumi.Input[str] | None = None,
         force_destroy: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)
+
+
+class FolderPermission(OmniResource, spec=FolderPermissionSpec):
+    """One user's or user group's direct grant on a folder.
+
+    ``adopt_id`` (or ``ResourceOptions(import_=...)``): `<folder id>/user/<membership id>` or `<folder id>/group/<SCIM group id>`.
+    Reference: docs/resources/folder_permission.md
+    """
+
+    folder_id: pulumi.Output[str]
+    role: pulumi.Output[str]
+    user_id: pulumi.Output[str | None]
+    user_group_id: pulumi.Output[str | None]
+    access_boost: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        folder_id: pulumi.Input[str],
+        role: pulumi.Input[str],
+        user_id: pulumi.Input[str] | None = None,
+        user_group_id: pulumi.Input[str] | None = None,
+        access_boost: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)
+
+
+class FolderPermissions(OmniResource, spec=FolderPermissionsSpec):
+    """The authoritative set of a folder's direct grants, plus its organization-level access.
+
+    ``adopt_id`` (or ``ResourceOptions(import_=...)``): the folder's uuid (a folder has one set of grants).
+    Reference: docs/resources/folder_permissions.md
+    """
+
+    folder_id: pulumi.Output[str]
+    permits: pulumi.Output[list[dict[str, Any]]]
+    organization_role: pulumi.Output[str | None]
+    organization_access_boost: pulumi.Output[bool | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        folder_id: pulumi.Input[str],
+        permits: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
+        organization_role: pulumi.Input[str] | None = None,
+        organization_access_boost: pulumi.Input[bool] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -378,6 +378,9 @@ class ResourceSpec:
     #: kind may manage it in a program (a folder's direct grants). The public classes refuse a
     #: second kind claiming the same ``what`` of the same value (:mod:`omni_pulumi.resource`).
     claims: ClassVar[tuple[str, str] | None] = None
+    #: The kind export writes these objects as, where another kind expresses them one by one (a
+    #: folder's set of grants as single grants); export then leaves this kind out.
+    exported_as: ClassVar[str | None] = None
 
     def __init_subclass__(cls, register: bool = False, **kwargs: Any) -> None:
         """``class LabelSpec(ResourceSpec, register=True)`` makes ``omni.Label``: the registry is

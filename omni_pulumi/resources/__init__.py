@@ -9,6 +9,7 @@ from omni_pulumi.resources.connection_environment import ConnectionEnvironmentSp
 from omni_pulumi.resources.dbt_config import DbtConfigSpec
 from omni_pulumi.resources.dbt_environment import DbtEnvironmentSpec
 from omni_pulumi.resources.folder import FolderSpec
+from omni_pulumi.resources.folder_permission import FolderPermissionSpec, FolderPermissionsSpec
 from omni_pulumi.resources.git_config import GitConfigSpec
 from omni_pulumi.resources.label import LabelSpec
 from omni_pulumi.resources.model import ModelSpec
@@ -27,6 +28,8 @@ __all__ = [
     "ConnectionSpec",
     "DbtConfigSpec",
     "DbtEnvironmentSpec",
+    "FolderPermissionSpec",
+    "FolderPermissionsSpec",
     "FolderSpec",
     "GitConfigSpec",
     "LabelSpec",

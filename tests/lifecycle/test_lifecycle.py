@@ -87,6 +87,8 @@ EXPECTED_KINDS = {
         "Schedule",
         "DbtConfig",
         "ModelRole",
+        "FolderPermission",
+        "FolderPermissions",
     },
     "adopt_conflict": {
         "Folder",
@@ -95,6 +97,7 @@ EXPECTED_KINDS = {
         "Model",
         "Schedule",
         "ModelRole",
+        "FolderPermission",
     },
 }
 

@@ -90,7 +90,7 @@ def test_the_exported_program_adopts_everything_writing_nothing(exported, tmp_pa
         emulator.reset_calls()
         result = stack.up()
         adopted = [d for d in result.diagnostics if "adopted existing" in d]
-        assert len(adopted) == project.declared == 25
+        assert len(adopted) == project.declared == 30
         assert {s.op for s in result.steps} == {"create"}  # adoption goes through create
         assert all("no setting needed a change" in d for d in adopted), adopted
         assert _writes(emulator) == {}, "adopting what Omni already holds must write nothing"

@@ -305,8 +305,9 @@ class FolderPermissionsArgs(OmniArgs):
             updatable=True,
             write_only=True,
             hint="use NO_ACCESS, VIEWER, EDITOR or MANAGER",
-            doc="The role every member of the organization holds on the folder (and what it "
-            "holds). Unset: left as Omni has it. `NO_ACCESS` takes organization-wide access away.",
+            doc="The role every member of the organization holds on the folder (and on "
+            "everything in it). Unset: left as Omni has it. `NO_ACCESS` takes organization-wide "
+            "access away.",
         ),
     ] = None
     organization_access_boost: Annotated[

@@ -15,9 +15,11 @@ from omni_pulumi.resources.connection_environment import ConnectionEnvironmentSp
 from omni_pulumi.resources.dbt_config import DbtConfigSpec
 from omni_pulumi.resources.dbt_environment import DbtEnvironmentSpec
 from omni_pulumi.resources.folder import FolderSpec
+from omni_pulumi.resources.folder_permission import FolderPermissionSpec, FolderPermissionsSpec
 from omni_pulumi.resources.git_config import GitConfigSpec
 from omni_pulumi.resources.label import LabelSpec
 from omni_pulumi.resources.model import ModelSpec
+from omni_pulumi.resources.model_role import ModelRoleSpec
 from omni_pulumi.resources.schedule import ScheduleSpec
 from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
 from omni_pulumi.resources.user import UserSpec
@@ -30,9 +32,12 @@ __all__ = [
     "DbtConfig",
     "DbtEnvironment",
     "Folder",
+    "FolderPermission",
+    "FolderPermissions",
     "GitConfig",
     "Label",
     "Model",
+    "ModelRole",
     "Schedule",
     "SchemaRefreshSchedule",
     "User",
@@ -276,6 +281,64 @@ class Folder(OmniResource, spec=FolderSpec):
         super().__init__(resource_name, given(locals()), opts)
 
 
+class FolderPermission(OmniResource, spec=FolderPermissionSpec):
+    """One user's or user group's direct grant on a folder.
+
+    ``adopt_id`` (or ``ResourceOptions(import_=...)``): `<folder id>/user/<membership id>` or `<folder id>/group/<SCIM group id>`.
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
+    Reference: docs/resources/folder_permission.md
+    """
+
+    folder_id: pulumi.Output[str]
+    role: pulumi.Output[str]
+    user_id: pulumi.Output[str | None]
+    user_group_id: pulumi.Output[str | None]
+    access_boost: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        folder_id: pulumi.Input[str],
+        role: pulumi.Input[str],
+        user_id: pulumi.Input[str] | None = None,
+        user_group_id: pulumi.Input[str] | None = None,
+        access_boost: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)
+
+
+class FolderPermissions(OmniResource, spec=FolderPermissionsSpec):
+    """The authoritative set of a folder's direct grants, plus its organization-level access.
+
+    ``adopt_id`` (or ``ResourceOptions(import_=...)``): the folder's uuid (a folder has one set of grants).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
+    Reference: docs/resources/folder_permissions.md
+    """
+
+    folder_id: pulumi.Output[str]
+    permits: pulumi.Output[list[dict[str, Any]]]
+    organization_role: pulumi.Output[str | None]
+    organization_access_boost: pulumi.Output[bool | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        folder_id: pulumi.Input[str],
+        permits: pulumi.Input[list[pulumi.Input[dict[str, Any]]]] | None = None,
+        organization_role: pulumi.Input[str] | None = None,
+        organization_access_boost: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)
+
+
 class GitConfig(OmniResource, spec=GitConfigSpec):
     """A model's git configuration. Its Pulumi id and
 
@@ -388,6 +451,37 @@ class Model(OmniResource, spec=ModelSpec):
         uses_isolated_branches: pulumi.Input[bool] | None = None,
         refresh_schema: pulumi.Input[bool] | None = None,
         hard_refresh: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        instance: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, given(locals()), opts)
+
+
+class ModelRole(OmniResource, spec=ModelRoleSpec):
+    """A subject's direct role on a model or a connection.
+
+    ``adopt_id`` (or ``ResourceOptions(import_=...)``): `<user|group>/<subject id>/<model|connection>/<target id>` (a user by membership id, a group by SCIM id).
+    ``instance``: a name under ``omni:instances`` (default: the stack's own ``omni:*``).
+    Reference: docs/resources/model_role.md
+    """
+
+    role: pulumi.Output[str]
+    user_id: pulumi.Output[str | None]
+    user_group_id: pulumi.Output[str | None]
+    model_id: pulumi.Output[str | None]
+    connection_id: pulumi.Output[str | None]
+    recorded_model_id: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        role: pulumi.Input[str],
+        user_id: pulumi.Input[str] | None = None,
+        user_group_id: pulumi.Input[str] | None = None,
+        model_id: pulumi.Input[str] | None = None,
+        connection_id: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
         instance: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,

@@ -120,7 +120,10 @@ def class_source(spec: type[ResourceSpec]) -> str:
 
 def module_source(specs: Iterable[type[ResourceSpec]]) -> str:
     specs = list(specs)
-    imports = sorted(f"from {s.__module__} import {s.__name__}" for s in specs)
+    by_module: dict[str, list[str]] = {}
+    for s in specs:
+        by_module.setdefault(s.__module__, []).append(s.__name__)
+    imports = [f"from {m} import {', '.join(sorted(n))}" for m, n in sorted(by_module.items())]
     names = "".join(f'    "{name}",\n' for name in sorted(s.type_name for s in specs))
     parts = [HEADER + "\n".join(imports) + "\n\n" + f"__all__ = [\n{names}]\n"]
     parts += [class_source(spec) + "\n" for spec in specs]

@@ -10,7 +10,9 @@ turns them into the dynamic resource's properties:
   resource (pulumi/pulumi#16175): the provider's create adopts the object instead;
 * ``instance`` names the Omni instance (under ``omni:instances`` in stack config) the object lives
   on; only the name travels, the provider reads the instance's URL and keys from config at each run;
-* every output is declared, so ``resource.path`` and the like exist as attributes.
+* every output is declared, so ``resource.path`` and the like exist as attributes;
+* a kind that ``claims`` part of another object (a folder's direct grants) is refused when another
+  kind claims the same part of the same object in the program (:func:`_claim`).
 """
 
 from __future__ import annotations
@@ -70,8 +72,57 @@ class OmniResource(Resource):
             opts = pulumi.ResourceOptions.merge(
                 opts, pulumi.ResourceOptions(additional_secret_outputs=secrets)
             )
+        if spec.claims is not None:
+            _claim(spec, resource_name, args.get(spec.claims[1]))
         with _pickler_left_as_found():
             super().__init__(OmniProvider(spec), resource_name, props, opts)
+
+
+#: What each claimed object is managed by, per program run (the run's engine connection):
+#: (what, value key) -> (kind, name). The outputs are kept so their ids are not reused.
+_CLAIMED: dict[int, dict[tuple[str, Any], tuple[str, str]]] = {}
+_KEPT: list[Any] = []
+
+
+def _claims_of_this_run() -> dict[tuple[str, Any], tuple[str, str]]:
+    from pulumi.runtime.settings import get_monitor
+
+    monitor = get_monitor()
+    if id(monitor) not in _CLAIMED:
+        _CLAIMED.clear()  # a new run: earlier runs' claims (a test process runs many) are over
+        _KEPT[:] = [monitor]
+        _CLAIMED[id(monitor)] = {}
+    return _CLAIMED[id(monitor)]
+
+
+def _claim(spec: ResourceSpec, resource_name: str, value: Any) -> None:
+    """Refuse a second kind managing what another kind manages of the same object.
+
+    A dynamic provider sees one resource at a time, so the check runs here, in the program: the
+    same output object (``folder.id``) is caught at registration, even while unknown at preview;
+    a plain value when it is known (at once for a string, when resolved for an output).
+    """
+    what, argument = spec.claims or ("", "")
+    claimed = _claims_of_this_run()
+
+    def take(key: Any) -> None:
+        held = claimed.setdefault((what, key), (spec.type_name, resource_name))
+        if held[0] != spec.type_name:
+            shown = key if isinstance(key, str) else "the same folder"
+            raise ValueError(
+                f"{spec.type_name} {resource_name!r}: {held[0]} {held[1]!r} already manages "
+                f"{what} of {argument} {shown} in this program. Manage them with one kind only: "
+                f"{held[0]} (every grant) or {spec.type_name}, not both"
+            )
+
+    if value is None:
+        return
+    if isinstance(value, pulumi.Output):
+        _KEPT.append(value)
+        take(("output", id(value)))
+        value.apply(lambda known: take(str(known).lower()) if known else None)
+    else:
+        take(str(value).lower())
 
 
 @contextlib.contextmanager

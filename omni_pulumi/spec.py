@@ -401,6 +401,13 @@ class ResourceSpec:
     #: Secret arguments Omni never returns that export offers as optional config lookups (Omni
     #: keeps its value while the program leaves them unset).
     export_optional_secrets: ClassVar[tuple[str, ...]] = ()
+    #: ``(what, argument)``: what this kind manages of the object the argument names, when only one
+    #: kind may manage it in a program (a folder's direct grants). The public classes refuse a
+    #: second kind claiming the same ``what`` of the same value (:mod:`omni_pulumi.resource`).
+    claims: ClassVar[tuple[str, str] | None] = None
+    #: The kind export writes these objects as, where another kind expresses them one by one (a
+    #: folder's set of grants as single grants); export then leaves this kind out.
+    exported_as: ClassVar[str | None] = None
 
     def __init_subclass__(cls, register: bool = False, **kwargs: Any) -> None:
         """``class LabelSpec(ResourceSpec, register=True)`` makes ``omni.Label``: the registry is
@@ -775,6 +782,22 @@ def _quoted(value: Any) -> str:
     from omni_pulumi.client import quote_segment
 
     return quote_segment(value)
+
+
+def exactly_one(
+    args: Mapping[str, Any], unknown: set[str], names: tuple[str, ...], what: str
+) -> Iterator[tuple[str, str]]:
+    """The problem, if any, when ``args`` do not set exactly one of ``names`` (one subject, one
+    target...). An argument not known yet counts as set."""
+    given = [n for n in names if n in unknown or args.get(n) is not None]
+    spelled = " or ".join(f"`{n}`" for n in names)
+    if not given:
+        yield names[0], f"is missing: set exactly one of {spelled} (the {what})"
+    elif len(given) > 1:
+        yield (
+            given[1],
+            f"cannot be set with `{given[0]}`: set exactly one of {spelled} (the {what})",
+        )
 
 
 def registered() -> tuple[type[ResourceSpec], ...]:

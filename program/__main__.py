@@ -98,8 +98,24 @@ def define() -> None:
     analysts = omni.UserGroup(
         "analysts", display_name="Analysts", members=config.require_object("analystIds")
     )
-    omni.UserGroup(
+    leads = omni.UserGroup(
         "finance-leads", display_name="Finance leads", members=[config.require("financeLeadId")]
+    )
+    omni.ModelRole("analysts-query", role="QUERIER", user_group_id=analysts.id, model_id=shared.id)
+    # The finance folder's whole set of grants; the reports subfolder gets a single grant.
+    omni.FolderPermissions(
+        "finance-access",
+        folder_id=finance.id,
+        permits=[
+            {"user_group_id": analysts.id, "role": "VIEWER"},
+            {"user_group_id": leads.id, "role": "MANAGER", "access_boost": True},
+        ],
+    )
+    omni.FolderPermission(
+        "lead-edits-reports",
+        folder_id=reports.id,
+        role="EDITOR",
+        user_id=config.require("financeLeadId"),
     )
 
     # Who sees what: a user attribute that row-level security can key on, and a user holding it.

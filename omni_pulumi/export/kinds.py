@@ -67,6 +67,8 @@ class Kind:
     def list(self, reader: ReadOnlyClient) -> Iterator[Listed]:
         """Every object of the kind on the instance, or why some cannot be written."""
         spec = self.spec()
+        if spec.exported_as:
+            return  # written as objects of another kind
         parent = next(iter(spec.parents()), None)
         if parent is None:
             groups: Iterable[dict[str, str]] = [{}]

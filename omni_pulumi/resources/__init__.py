@@ -9,9 +9,11 @@ from omni_pulumi.resources.connection_environment import ConnectionEnvironmentSp
 from omni_pulumi.resources.dbt_config import DbtConfigSpec
 from omni_pulumi.resources.dbt_environment import DbtEnvironmentSpec
 from omni_pulumi.resources.folder import FolderSpec
+from omni_pulumi.resources.folder_permission import FolderPermissionSpec, FolderPermissionsSpec
 from omni_pulumi.resources.git_config import GitConfigSpec
 from omni_pulumi.resources.label import LabelSpec
 from omni_pulumi.resources.model import ModelSpec
+from omni_pulumi.resources.model_role import ModelRoleSpec
 from omni_pulumi.resources.schedule import ScheduleSpec
 from omni_pulumi.resources.schema_refresh_schedule import SchemaRefreshScheduleSpec
 from omni_pulumi.resources.user import UserSpec
@@ -28,9 +30,12 @@ __all__ = [
     "ConnectionSpec",
     "DbtConfigSpec",
     "DbtEnvironmentSpec",
+    "FolderPermissionSpec",
+    "FolderPermissionsSpec",
     "FolderSpec",
     "GitConfigSpec",
     "LabelSpec",
+    "ModelRoleSpec",
     "ModelSpec",
     "ScheduleSpec",
     "SchemaRefreshScheduleSpec",

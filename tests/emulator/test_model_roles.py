@@ -98,3 +98,15 @@ def shared_model_spec(spec_api) -> str:
     spec_api.ok("POST", "/api/v1/models", json={"connectionId": connection, "modelKind": "SCHEMA"})
     shared = {"connectionId": connection, "modelKind": "SHARED", "modelName": "A"}
     return spec_api.ok("POST", "/api/v1/models", json=shared)["model"]["id"]
+
+
+def test_the_user_path_takes_the_scim_user_id_as_the_membership_id(api, ana, shared_model):
+    # Omni's docs assign a role with the id their SCIM "Create a user" example returns: a SCIM
+    # user's `id` is the membership id the path takes and `membershipId` answers.
+    scim_id = next(
+        u["id"]
+        for u in api.ok("GET", "/api/scim/v2/Users")["Resources"]
+        if u["userName"] == "ana@example.com"
+    )
+    api.ok("POST", user_path(scim_id), json={"modelId": shared_model, "roleName": "QUERIER"})
+    assert api.ok("GET", user_path(scim_id))["membershipId"] == scim_id == ana

@@ -25,6 +25,7 @@ QUICKSTART = Example("quickstart")
 ENVIRONMENTS = Example("multi-environment")
 GITOPS = Example("gitops-model")
 ADOPT = Example("adopt-existing")
+ACCESS = Example("access")
 
 
 @pytest.fixture
@@ -210,3 +211,46 @@ def test_ci_workflow_previews_pull_requests_and_deploys_only_main() -> None:
     assert preview["permissions"]["pull-requests"] == "write"
     assert "github.ref == 'refs/heads/main'" in up["if"]
     assert pulumi_step("up")["command"] == "up"
+
+
+def test_access(example_stack: StackFactory, emulator: Emulator) -> None:
+    controller = emulator.seed_user("controller@acme.com", "Controller")
+    stack = example_stack(
+        ACCESS,
+        "dev",
+        emulator.base_url,
+        config={"omni-access:controllerMembershipId": controller},
+        secret_config={"omni-access:warehousePassword": "finance-warehouse-password"},
+    )
+    up = stack.up()
+    assert set(up.ops_by_name().values()) == {"create"}
+    assert len(up.ops_by_name()) == 13
+    groups = {g["displayName"]: g["id"] for g in emulator.store.groups.values()}
+    analysts, admins = groups["Finance analysts"], groups["Finance admins"]
+    assert up.outputs["analysts_group_id"] == analysts
+    roles = {
+        (group, a["roleName"])
+        for group, assigned in emulator.store.group_model_roles.items()
+        for a in assigned.values()
+    }
+    assert roles == {
+        (analysts, "QUERIER"),
+        (admins, "MODELER"),
+        (admins, "CONNECTION_ADMIN"),
+    }
+    folders = {f["name"]: f for f in emulator.store.folders.values()}
+    team, close = folders["Finance"], folders["Month-end close"]
+    assert emulator.store.folder_permits[team["id"]] == {
+        f"group:{analysts}": {"role": "VIEWER", "accessBoost": False},
+        f"group:{admins}": {"role": "MANAGER", "accessBoost": True},
+    }
+    assert team["organizationRole"] == "NO_ACCESS"
+    assert emulator.store.folder_permits[close["id"]] == {
+        f"group:{analysts}": {"role": "EDITOR", "accessBoost": False},
+        f"user:{controller}": {"role": "MANAGER", "accessBoost": False},
+    }
+    stack.preview(expect_no_changes=True)
+    assert stack.destroy().counts() == {"delete": 13}
+    # Omni has no revoke: the model roles stay as NO_ACCESS.
+    left = {a["roleName"] for r in emulator.store.group_model_roles.values() for a in r.values()}
+    assert left <= {"NO_ACCESS"}

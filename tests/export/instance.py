@@ -172,6 +172,28 @@ def build(emulator: Emulator, *, secret_dbt_variable: bool = False) -> Instance:
         "/api/scim/v2/Users",
         json={"userName": "ana@example.com", "displayName": "Ana", ext: {"level": "2"}},
     )["id"]
+    analysts = next(
+        g["id"] for g in emulator.state.groups.values() if g["displayName"] == "Analysts"
+    )
+    # Model roles: a group's, a user's (who also inherits the group's and the connection's base
+    # role), and a connection-level one.
+    roles = [
+        (f"/api/v1/user-groups/{analysts}", {"modelId": ids["shared"], "roleName": "QUERIER"}),
+        (f"/api/v1/users/{users[1]}", {"modelId": ids["shared"], "roleName": "MODELER"}),
+        (
+            f"/api/v1/users/{users[2]}",
+            {"connectionId": ids["prod"], "roleName": "CONNECTION_ADMIN"},
+        ),
+    ]
+    for subject, body in roles:
+        client.post(f"{subject}/model-roles", json=body)
+    # Folder grants: a group's (read back under its full UUID) and a user's with AccessBoost.
+    grants = [
+        {"role": "VIEWER", "userGroupIds": [analysts]},
+        {"role": "EDITOR", "accessBoost": True, "userIds": [users[1]]},
+    ]
+    for grant in grants:
+        client.post(f"/api/v1/folders/{finance}/permissions", json=grant)
     board = emulator.seed_dashboard("Revenue", filter_keys=["region"], query_map_keys=["revenue"])
     common = {
         "identifier": board,

@@ -90,7 +90,7 @@ def test_the_exported_program_adopts_everything_writing_nothing(exported, tmp_pa
         emulator.reset_calls()
         result = stack.up()
         adopted = [d for d in result.diagnostics if "adopted existing" in d]
-        assert len(adopted) == project.declared == 25 + 2 + 5  # + attributes, users
+        assert len(adopted) == project.declared == 30 + 2 + 5  # + attributes, users
         assert {s.op for s in result.steps} == {"create"}  # adoption goes through create
         assert all("no setting needed a change" in d for d in adopted), adopted
         assert _writes(emulator) == {}, "adopting what Omni already holds must write nothing"
@@ -114,8 +114,9 @@ def test_a_kind_the_key_cannot_list_is_skipped_with_a_warning(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "skipped every UserGroup" in err and "403" in err
     skipped = [left.kind for left in project.left if left.id == "*"]
-    # Every User and UserGroup (SCIM), and the restricted folders (listed per SCIM user).
-    assert skipped == ["Folder", "User", "UserGroup"]
+    # Every User and UserGroup (SCIM), the restricted folders (listed per SCIM user) and the
+    # model roles (listed per SCIM user and group).
+    assert sorted(skipped) == ["Folder", "ModelRole", "User", "UserGroup"]
     program = (tmp_path / "omni" / "__main__.py").read_text()
     assert "omni.Label(" in program and "omni.Folder(" in program
     assert "omni.UserGroup(" not in program and "omni.User(" not in program

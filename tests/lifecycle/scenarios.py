@@ -13,6 +13,7 @@ from omni_pulumi.client import quote_segment
 
 from .scenario import Scenario, World
 from .scenario import exists_unless_404 as _exists
+from .scenarios_access import FOLDER_PERMISSION, FOLDER_PERMISSIONS, MODEL_ROLE
 from .scenarios_connections import (
     CONNECTION,
     CONNECTION_ENVIRONMENT,
@@ -150,4 +151,7 @@ SCENARIOS = [
     MODEL,
     GIT_CONFIG,
     SCHEDULE,
+    MODEL_ROLE,
+    FOLDER_PERMISSION,
+    FOLDER_PERMISSIONS,
 ]

@@ -87,6 +87,9 @@ EXPECTED_KINDS = {
         "Schedule",
         "DbtConfig",
         "UserAttribute",
+        "ModelRole",
+        "FolderPermission",
+        "FolderPermissions",
     },
     "adopt_conflict": {
         "Folder",
@@ -95,6 +98,8 @@ EXPECTED_KINDS = {
         "Model",
         "Schedule",
         "UserAttribute",
+        "ModelRole",
+        "FolderPermission",
     },
 }
 

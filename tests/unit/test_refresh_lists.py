@@ -27,11 +27,12 @@ def test_every_listable_kind_serves_refresh_from_its_list_or_says_why_not():
     served = {s.type_name for s in registered() if s.listing and s.listing.serves_reads}
     thin = {s.type_name: s.listing.thin for s in registered() if s.listing and s.listing.thin}
     unlisted = {s.type_name for s in registered() if s.listing is None}
-    # A schedule's list record is a summary: its settings need the GET by id.
-    assert set(thin) == {"Schedule"}
+    # A schedule's list record is a summary: its settings need the GET by id. Roles are listed
+    # per subject, and a group's folder permit must be matched by the group's name.
+    assert set(thin) == {"Schedule", "ModelRole", "FolderPermission"}
     assert "recipients" in thin["Schedule"]
-    # One per parent, no list in Omni's API.
-    assert unlisted == {"GitConfig", "DbtConfig"}
+    # One per parent, no list in Omni's API (a folder's whole grant set is exported as grants).
+    assert unlisted == {"GitConfig", "DbtConfig", "FolderPermissions"}
     assert {"Connection", "Label", "Folder", "Model", "UserGroup"} <= served
 
 

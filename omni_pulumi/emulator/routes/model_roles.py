@@ -13,7 +13,12 @@ take away what a higher base role gives (live finding 11: there is no revoke).
 ``Emulator(spec_only=True)`` spells ``from.type`` as the SDK spec's enum (``USER``, ``GROUP``,
 ``BASE``) instead.
 
-The user routes take a membership id; the emulator's users have one id, used as both.
+The user routes take a membership id (whoami: "distinct from the user id"). Omni's docs name it with
+the SCIM user's ``id``: the "Assign or update user model role" example posts to
+``/api/v1/users/9e8719d9-276a-4964-9395-a493189a247c/model-roles``, the id the "Create a user" (SCIM)
+example answers with (docs.omni.co/docs/API/user-model-roles, docs.omni.co/docs/API/user-management).
+So here a SCIM user's ``id`` is its membership id: the path takes it and ``membershipId`` answers it;
+the person's global user id (whoami's ``userId``) is not modelled.
 """
 
 from __future__ import annotations

@@ -37,15 +37,27 @@ def define() -> None:
     )
 
     # -- users with attributes ---------------------------------------------------------------
-    # TODO(issue 21, at merge): `omni.User` and `omni.UserAttribute` are built on another branch.
-    # Declare the team here, then put their ids in the groups' `members`:
-    #   region = omni.UserAttribute("region", ...)
-    #   ana = omni.User("ana", user_name="ana@acme.com", display_name="Ana", attributes={...})
-    #   ben = omni.User("ben", user_name="ben@acme.com", display_name="Ben", attributes={...})
-    # and `members=[ana.id]` / `members=[ben.id]` below.
-    analyst_members: list[pulumi.Input[str]] = []
-    admin_members: list[pulumi.Input[str]] = []
-    # -- end of users ------------------------------------------------------------------------
+    # Row-level security keys on the cost center; the groups' members are the users declared here.
+    cost_center = omni.UserAttribute(
+        "cost-center", name="cost_center", label="Cost center", description="Finance cost center"
+    )
+    after_attribute = pulumi.ResourceOptions(depends_on=[cost_center])
+    ana = omni.User(
+        "ana",
+        user_name="ana@acme.com",
+        display_name="Ana (analyst)",
+        attributes={"cost_center": "FIN-100"},
+        opts=after_attribute,
+    )
+    ben = omni.User(
+        "ben",
+        user_name="ben@acme.com",
+        display_name="Ben (finance admin)",
+        attributes={"cost_center": "FIN-200"},
+        opts=after_attribute,
+    )
+    analyst_members: list[pulumi.Input[str]] = [ana.id]
+    admin_members: list[pulumi.Input[str]] = [ben.id]
 
     analysts = omni.UserGroup(
         "finance-analysts", display_name="Finance analysts", members=analyst_members

@@ -139,7 +139,7 @@ class FolderPermissionArgs(OmniArgs):
     ]
     user_id: Annotated[
         Uuid | None,
-        Arg(in_body=False, hint="pass the user's SCIM id (a uuid)", doc=_USER_DOC),
+        Arg(in_body=False, ref="User", hint="pass the user's SCIM id (a uuid)", doc=_USER_DOC),
     ] = None
     user_group_id: Annotated[
         str | None,
@@ -274,7 +274,7 @@ class FolderPermissionSpec(ResourceSpec, register=True):
 
 
 class PermitArgs(OmniArgs):
-    user_id: Annotated[Uuid | None, Arg(doc=_USER_DOC)] = None
+    user_id: Annotated[Uuid | None, Arg(ref="User", doc=_USER_DOC)] = None
     user_group_id: Annotated[str | None, Field(min_length=1), Arg(doc=_GROUP_DOC)] = None
     role: Annotated[FolderRole, Arg(hint=ROLE_HINT, doc="The content role.")]
     access_boost: Annotated[bool, Arg(doc="Grant AccessBoost with the role.")] = False

@@ -58,6 +58,7 @@ class ModelRoleArgs(OmniArgs):
         Uuid | None,
         Arg(
             in_body=False,
+            ref="User",
             hint="pass the user's SCIM id (a uuid), which is their membership id",
             doc="The user, by **membership id**: the `id` of the user's SCIM record "
             "(`/api/scim/v2/Users`), which is what this path takes (Omni's docs use one id for "

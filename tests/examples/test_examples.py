@@ -224,7 +224,8 @@ def test_access(example_stack: StackFactory, emulator: Emulator) -> None:
     )
     up = stack.up()
     assert set(up.ops_by_name().values()) == {"create"}
-    assert len(up.ops_by_name()) == 13
+    # The team: an attribute and two users, groups, models, roles, folders and their grants.
+    assert len(up.ops_by_name()) == 16
     groups = {g["displayName"]: g["id"] for g in emulator.store.groups.values()}
     analysts, admins = groups["Finance analysts"], groups["Finance admins"]
     assert up.outputs["analysts_group_id"] == analysts
@@ -250,7 +251,7 @@ def test_access(example_stack: StackFactory, emulator: Emulator) -> None:
         f"user:{controller}": {"role": "MANAGER", "accessBoost": False},
     }
     stack.preview(expect_no_changes=True)
-    assert stack.destroy().counts() == {"delete": 13}
+    assert stack.destroy().counts() == {"delete": 16}
     # Omni has no revoke: the model roles stay as NO_ACCESS.
     left = {a["roleName"] for r in emulator.store.group_model_roles.values() for a in r.values()}
     assert left <= {"NO_ACCESS"}

@@ -47,6 +47,7 @@ MAX_RETRY_WAIT = _Setting("omni:maxRetryWaitSeconds", ("OMNI_MAX_RETRY_WAIT_SECO
 SCHEMA_REFRESH_WAIT = _Setting(
     "omni:schemaRefreshWaitSeconds", ("OMNI_SCHEMA_REFRESH_WAIT_SECONDS",)
 )
+ADOPT_EXISTING = _Setting("omni:adoptExisting", ("OMNI_ADOPT_EXISTING",))
 
 #: Every setting, for docs and for tests that check the docs name them all.
 SETTINGS = (
@@ -58,6 +59,7 @@ SETTINGS = (
     CONNECT_TIMEOUT,
     MAX_RETRY_WAIT,
     SCHEMA_REFRESH_WAIT,
+    ADOPT_EXISTING,
 )
 
 
@@ -77,6 +79,9 @@ class OmniSettings:
     connect_timeout_seconds: float = 10
     #: How long a model built on a connection's schema model waits for that schema to be built.
     schema_refresh_wait_seconds: float = 600
+    #: A create that finds its natural key taken in Omni (an interrupted run's object) takes the
+    #: object over when its settings match the program, instead of failing with its id.
+    adopt_existing: bool = False
 
     @property
     def api_key(self) -> str | None:
@@ -91,7 +96,8 @@ class OmniSettings:
             f"timeout_seconds={self.timeout_seconds:g}, "
             f"max_retry_wait_seconds={self.max_retry_wait_seconds:g}, "
             f"connect_timeout_seconds={self.connect_timeout_seconds:g}, "
-            f"schema_refresh_wait_seconds={self.schema_refresh_wait_seconds:g})"
+            f"schema_refresh_wait_seconds={self.schema_refresh_wait_seconds:g}, "
+            f"adopt_existing={self.adopt_existing})"
         )
 
     __str__ = __repr__
@@ -235,7 +241,20 @@ def settings_from(
             meaning="seconds a shared model waits for its connection's schema to be built",
             minimum=0,
         ),
+        adopt_existing=_flag(ADOPT_EXISTING, stack, environ),
     )
+
+
+def _flag(setting: _Setting, stack: Mapping[str, Any], environ: Mapping[str, str]) -> bool:
+    found = _lookup(setting, stack, environ)
+    if found is None:
+        return False
+    text, source = found
+    if text.lower() in ("true", "1", "yes"):
+        return True
+    if text.lower() in ("false", "0", "no"):
+        return False
+    raise OmniConfigError(f"{source} must be true or false; got {text!r}")
 
 
 _clients: dict[tuple[Any, ...], OmniClient] = {}

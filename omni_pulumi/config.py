@@ -50,6 +50,7 @@ SCHEMA_REFRESH_WAIT = _Setting(
 #: Named instances: ``{"staging": {"baseUrl": ..., "apiKey": ...}, ...}``, one JSON string as the
 #: engine sends structured config set with ``pulumi config set --path``.
 INSTANCES = _Setting("omni:instances", ())
+ADOPT_EXISTING = _Setting("omni:adoptExisting", ("OMNI_ADOPT_EXISTING",))
 
 #: Every setting, for docs and for tests that check the docs name them all.
 SETTINGS = (
@@ -61,6 +62,7 @@ SETTINGS = (
     CONNECT_TIMEOUT,
     MAX_RETRY_WAIT,
     SCHEMA_REFRESH_WAIT,
+    ADOPT_EXISTING,
 )
 #: What the provider keeps of the stack config: the settings, and the named instances.
 CONFIG_KEYS = (*(setting.key for setting in SETTINGS), INSTANCES.key)
@@ -84,6 +86,9 @@ class OmniSettings:
     schema_refresh_wait_seconds: float = 600
     #: The name under ``omni:instances``, or ``None`` for the stack's own ``omni:*`` settings.
     instance: str | None = None
+    #: A create that finds its natural key taken in Omni (an interrupted run's object) takes the
+    #: object over when its settings match the program, instead of failing with its id.
+    adopt_existing: bool = False
 
     @property
     def api_key(self) -> str | None:
@@ -99,7 +104,8 @@ class OmniSettings:
             f"timeout_seconds={self.timeout_seconds:g}, "
             f"max_retry_wait_seconds={self.max_retry_wait_seconds:g}, "
             f"connect_timeout_seconds={self.connect_timeout_seconds:g}, "
-            f"schema_refresh_wait_seconds={self.schema_refresh_wait_seconds:g})"
+            f"schema_refresh_wait_seconds={self.schema_refresh_wait_seconds:g}, "
+            f"adopt_existing={self.adopt_existing})"
         )
 
     __str__ = __repr__
@@ -256,6 +262,7 @@ def _resolve(
             "seconds a shared model waits for its connection's schema to be built",
             0,
         ),
+        adopt_existing=_flag(table["adoptExisting"], stack, environ, defaults.adopt_existing),
         instance=instance,
     )
 
@@ -362,6 +369,20 @@ def missing_for(settings: OmniSettings) -> str | None:
             f"--secret '{where}.apiKey' <key>` (or '{where}.apiKeys' for several)"
         )
     return None
+
+
+def _flag(
+    setting: _Setting, stack: Mapping[str, Any], environ: Mapping[str, str], default: bool
+) -> bool:
+    found = _lookup(setting, stack, environ)
+    if found is None:
+        return default
+    text, source = found
+    if text.lower() in ("true", "1", "yes"):
+        return True
+    if text.lower() in ("false", "0", "no"):
+        return False
+    raise OmniConfigError(f"{source} must be true or false; got {text!r}")
 
 
 _clients: dict[tuple[Any, ...], OmniClient] = {}

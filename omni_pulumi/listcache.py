@@ -59,6 +59,8 @@ class _Slot:
     fetched_at: float = 0.0
     used_at: float = 0.0
     generation: int = 0
+    #: Kept valid by :meth:`ListCache.extend`: only creates' look-ups take it, never a read.
+    extended: bool = False
 
 
 class ListCache:
@@ -88,8 +90,14 @@ class ListCache:
         path: str,
         params: Mapping[str, Any] | None,
         fetch: Callable[[], Records],
+        *,
+        for_create: bool = False,
     ) -> Records:
         """The list at ``path`` with ``params``, from the cache while fresh, else from ``fetch``.
+
+        A list kept valid across the provider's own creates (:meth:`extend`) serves only the
+        look-ups of other creates (``for_create``): a read, such as the refresh that may follow
+        in the same long-lived host, lists afresh and sees what changed by hand.
 
         Errors of ``fetch`` propagate and nothing is cached, so a failed list is asked again.
         """
@@ -104,6 +112,7 @@ class ListCache:
                 and slot.generation == generation
                 and now - slot.used_at < self.ttl
                 and now - slot.fetched_at < self.max_age
+                and (for_create or not slot.extended)
             ):
                 slot.used_at = now
                 return slot.records
@@ -111,14 +120,49 @@ class ListCache:
             if self._generation(kind) == generation:
                 slot.records, slot.generation, slot.filled = records, generation, True
                 slot.fetched_at = slot.used_at = now
+                slot.extended = False
             else:
                 slot.records, slot.filled = None, False
             return records
 
-    def invalidate(self, kind: str) -> None:
-        """Forget every cached list of ``kind`` (the provider wrote one of its objects)."""
+    def invalidate(self, kind: str) -> int:
+        """Forget every cached list of ``kind`` (the provider wrote one of its objects); return the
+        write's generation, for :meth:`extend`."""
         with self._lock:
             self._generations[kind] = self._generations.get(kind, 0) + 1
+            return self._generations[kind]
+
+    def extend(
+        self,
+        client: OmniClient,
+        kind: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        record: dict[str, Any],
+        generation: int,
+    ) -> bool:
+        """Keep a cached list valid across the create of ``generation``, with its new record.
+
+        Only when that create was the one write of the kind since the list was fetched: then the
+        list plus the record is what Omni holds, and a burst of creates (each looking for its name
+        first, as folders do) lists once instead of once per object. Otherwise nothing changes.
+        """
+        key: _Key = (kind, path, tuple(sorted((k, str(v)) for k, v in (params or {}).items())))
+        with self._lock:
+            slot = self._slots.get(client, {}).get(key)
+        if slot is None:
+            return False
+        with slot.lock:
+            if (
+                slot.records is None
+                or self._generation(kind) != generation
+                or slot.generation != generation - 1
+            ):
+                return False
+            slot.records = [*slot.records, dict(record)]
+            slot.generation = generation
+            slot.extended = True
+            return True
 
     def clear(self) -> None:
         """Forget everything (tests, and a provider host that starts over)."""

@@ -13,6 +13,9 @@ What the engine decides, for every resource alike:
   arguments Omni fills in when the program leaves them unset, and never diffs ``adopt_id``;
 * create adopts an existing object when ``adopt_id`` is set, and after an ambiguous POST looks the
   object up by its natural key before trying again, so a retried create never makes a duplicate;
+  a create whose natural key Omni already holds (a 409, or a folder's name under its parent,
+  looked up before posting since Omni would make a second) fails with the object's id and the
+  ``adopt_id`` line, or adopts it with ``omni:adoptExisting`` when its settings match;
 * read (a refresh) serves each kind Omni lists from one list answer per operation, reads by id what
   the list lacks, returns an empty id for an object that is gone and carries write-only values (and
   settings Omni never returns) over from state;
@@ -41,6 +44,7 @@ from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import (
     OmniAmbiguousWrite,
     OmniApiError,
+    OmniConflict,
     OmniNotFound,
     OmniResourceError,
     OmniTransportError,
@@ -192,7 +196,7 @@ class OmniProvider(ResourceProvider):
             replaces.append(INSTANCE)
         # A unique key is unique under its parent: only a replacement that keeps both must delete
         # the old object before it can create the new one.
-        scope = (*spec.natural_key, *(p.name for p in spec.parents()))
+        scope = (*spec.natural_key, *spec.natural_scope, *(p.name for p in spec.parents()))
         keeps_key = bool(spec.natural_key) and all(
             not is_unknown(news.get(k)) and news.get(k) == olds.get(k) for k in scope
         )
@@ -216,7 +220,7 @@ class OmniProvider(ResourceProvider):
         if adopt_id:
             id_, computed = self._adopt(client, str(adopt_id), args)
         else:
-            id_, computed = self._create(client, args)
+            id_, computed = self._create(client, args, self.settings(props).adopt_existing)
         return CreateResult(id_, self._outputs(args, computed, props))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -292,11 +296,38 @@ class OmniProvider(ResourceProvider):
             outs[INSTANCE] = props[INSTANCE]
         return outs
 
-    def _create(self, client, args: dict[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    def _create(
+        self, client, args: dict[str, Any], adopt_existing: bool = False
+    ) -> tuple[str, Mapping[str, Any]]:
+        spec = self.spec
+        if spec.natural_key and not spec.key_enforced:
+            # Omni would make a second object with the same key: look first (from the shared
+            # listing, so a burst of creates lists once).
+            found = self._call("create", args, None, lambda c: spec.find_existing(c, args), client)
+            if found is not None:
+                return self._existing(client, found, args, adopt_existing)
         try:
-            return self._call(
-                "create", args, None, lambda c: self.spec.create(c, args), client, writes=True
-            )
+            try:
+                id_, computed = self._call(
+                    "create", args, None, lambda c: spec.create(c, args), client
+                )
+            finally:
+                generation = LISTS.invalidate(spec.type_name)
+            spec.created(client, id_, computed, generation)
+            return id_, computed
+        except OmniResourceError as exc:
+            if not (spec.natural_key and isinstance(exc.__cause__, OmniConflict)):
+                raise
+            # Omni holds an object with this key: an interrupted run's, or one made by hand.
+            try:
+                found = self._call(
+                    "create", args, None, lambda c: spec.find_existing(c, args), client
+                )
+            except (NotImplementedError, OmniResourceError):
+                raise exc from exc.__cause__
+            if found is None:
+                raise
+            return self._existing(client, found, args, adopt_existing, because=exc.__cause__)
         except OmniAmbiguousWrite:
             # The POST may have reached Omni. Look before trying again, so no duplicate is made.
             try:
@@ -334,6 +365,64 @@ class OmniProvider(ResourceProvider):
                 announce="the create request got no answer, but Omni had made the object: took over",
                 made_by_us=True,
             )
+
+    def _existing(
+        self,
+        client,
+        found: str,
+        args: dict[str, Any],
+        adopt_existing: bool,
+        because: BaseException | None = None,
+    ) -> tuple[str, Mapping[str, Any]]:
+        """A create whose natural key Omni already holds under ``found``: never a second object.
+
+        With ``omni:adoptExisting`` the object is taken over when every setting Omni reports
+        matches the program; otherwise the create fails with the object's id and the exact line
+        that adopts it.
+        """
+        spec = self.spec
+        kind = spec.type_name
+        key = " ".join(f"{k}={args.get(k)!r}" for k in (*spec.natural_key, *spec.natural_scope))
+        line = (
+            f"adopt_id={found!r} (or opts=pulumi.ResourceOptions(import_={found!r})) on this "
+            "resource"
+        )
+        if adopt_existing:
+            hints = {f.name: args[f.name] for f in spec.fields() if f.arg.computed and args[f.name]}
+            current = self._call("adopt", args, found, lambda c: spec.read(c, found, hints), client)
+            differing = [
+                f.name
+                for f in spec.fields()
+                if current is not None
+                and not f.arg.write_only
+                and not f.arg.local
+                and f.name in current
+                and f.differs(args[f.name], current[f.name])
+            ]
+            if current is not None and not differing:
+                return self._adopt(
+                    client,
+                    found,
+                    args,
+                    announce="omni:adoptExisting: its key was taken; adopted existing",
+                )
+            raise OmniResourceError(
+                f"{self._describe(args, None)}: Omni already has a {kind} with {key} ({found!r}), "
+                f"and omni:adoptExisting takes it over only when its settings match the program; "
+                f"these differ: {', '.join(differing) or '(it could not be read)'}. Nothing was "
+                f"created or changed. To adopt it anyway (the program's settings are then written), "
+                f"set {line} and run `pulumi up` again; or delete it in Omni, or change the "
+                f"program's {key.split('=')[0]}"
+            )
+        said = f" (Omni answered {because.status}: {because.detail})" if because else ""
+        raise OmniResourceError(
+            f"{self._describe(args, None)}: Omni already has a {kind} with {key}: {found!r}{said}, "
+            f"perhaps made by an earlier `pulumi up` that was interrupted, or by hand. Nothing was "
+            f"created. To manage it with this stack, set {line} and run `pulumi up` again (or set "
+            f"`pulumi config set omni:adoptExisting true` to adopt such objects whose settings "
+            f"match); or delete it in Omni, or change the program's {key.split('=')[0]}. See "
+            f"docs/troubleshooting.md"
+        )
 
     def _adopt(
         self,

@@ -366,6 +366,14 @@ class ResourceSpec:
     #: Arguments whose values must be unique in Omni: a replacement that keeps them deletes first,
     #: and a create whose answer was lost looks the object up by them.
     natural_key: ClassVar[tuple[str, ...]] = ()
+    #: Arguments that scope the natural key beside the ``in_path`` parents: the key is unique
+    #: among objects that share their values (a folder's name under its ``parent_folder_id``).
+    natural_scope: ClassVar[tuple[str, ...]] = ()
+    #: Whether Omni refuses a second object with the same natural key (409). ``False``: Omni would
+    #: silently make a duplicate (folders), so create looks the key up before it posts. Either way
+    #: a create whose key is taken fails with the existing object's id and the ``adopt_id`` line
+    #: (or, with ``omni:adoptExisting``, takes it over): an interrupted run never makes a second.
+    key_enforced: ClassVar[bool] = True
     #: Arguments unique on their own beside the natural key (a user attribute's label): a
     #: replacement that keeps any of them also deletes first.
     also_unique: ClassVar[tuple[str, ...]] = ()
@@ -737,9 +745,16 @@ class ResourceSpec:
         parents = {p.name: args[p.name] for p in self.parents()}
         for record in self.list_records(client, parents):
             seen = self.observe(record, args)
-            if all(seen.get(k) == args.get(k) for k in self.natural_key):
+            if all(seen.get(k) == args.get(k) for k in (*self.natural_key, *self.natural_scope)):
                 return self.id_of(args, record)
         return None
+
+    def created(
+        self, client: OmniClient, id_: str, computed: Mapping[str, Any], generation: int
+    ) -> None:
+        """After a create whose write is ``generation`` of the kind's cached lists: a resource
+        whose creates look their key up in a listing first keeps that listing valid here
+        (:meth:`~omni_pulumi.listcache.ListCache.extend`), so a burst lists once."""
 
     def _addressed_by_key(self) -> bool:
         return (

@@ -104,6 +104,13 @@ class FolderSpec(ResourceSpec, register=True):
 
     args_model = FolderArgs
     id_doc = "the folder's uuid"
+    # Omni allows two folders of one name under one parent, but a program that names the same
+    # folder twice means one: the name under its parent is the key create looks up before posting
+    # (an interrupted run's folder is found, not duplicated), and a replacement that keeps both
+    # deletes the old folder first.
+    natural_key = ("name",)
+    natural_scope = ("parent_folder_id",)
+    key_enforced = False
     outputs = {
         "path": Output("The folder's full path in Omni, generated from the hierarchy."),
     }
@@ -123,6 +130,11 @@ class FolderSpec(ResourceSpec, register=True):
   owner from its permissions (`isOwner`), and its parent from its path (a listing filtered by the
   parent's path): 3 calls for a subfolder, 2 for a root folder. A restricted folder whose `user_id`
   is unset is read by id on refresh (the listing of restricted folders needs the owner).
+- Omni allows two folders of one name under one parent; a program means one. Create looks the
+  name up under the parent first (in the listing a burst of creates shares, kept valid across its
+  own creates, so no extra call per folder) and, when it is taken (say, by an interrupted `pulumi
+  up`), fails with the folder's `adopt_id` instead of making a second. A replacement that keeps the
+  name and the parent deletes the old folder first.
 - Omni deletes only empty folders. Destroying one that still holds documents fails with a message
   saying so, unless `force_destroy=True` (then Omni deletes its content too, up to 100 items).
 - A change that replaces a folder (`parent_folder_id`, `scope`, `user_id`) is refused at preview
@@ -215,16 +227,39 @@ class FolderSpec(ResourceSpec, register=True):
             raise exc.with_hint(hint) from None
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
+        """The folder of this name under this parent, from the shared listing (a burst of creates
+        lists once: :meth:`created` keeps the listing valid across each create)."""
         parent_path = None
         if args.get("parent_folder_id"):
-            parent = self._get(client, args["parent_folder_id"])
+            listed = self._find(
+                client, lambda r: r["id"] == args["parent_folder_id"], args, for_create=True
+            )
+            parent = listed[0] if listed else self._get(client, args["parent_folder_id"])
             parent_path = parent and parent["path"]
         found = self._find(
             client,
             lambda r: r["name"] == args["name"] and _parent_path(r["path"]) == parent_path,
             args,
+            for_create=True,
         )
         return found[0]["id"] if found else None
+
+    def created(
+        self, client: OmniClient, id_: str, computed: Mapping[str, Any], generation: int
+    ) -> None:
+        scope = computed.get("scope")
+        params: dict[str, Any] = {"scope": scope}
+        if scope == "restricted":
+            params["ownerId"] = computed.get("user_id")
+        record = {
+            "id": id_,
+            "name": computed.get("name"),
+            "path": computed.get("path"),
+            "scope": scope,
+            "ownerId": computed.get("user_id"),
+        }
+        if record["path"] and record["name"]:
+            LISTS.extend(client, self.type_name, PATH, params, record, generation)
 
     def _get(self, client: OmniClient, id_: str) -> dict[str, Any] | None:
         """One folder by id (``GET /api/v1/folders/{id}``): name, path, scope; None when gone.
@@ -270,7 +305,7 @@ class FolderSpec(ResourceSpec, register=True):
         return next((r["id"] for r in records if r["path"] == parent_path), None)
 
     def _find(
-        self, client: OmniClient, match, state: Mapping[str, Any]
+        self, client: OmniClient, match, state: Mapping[str, Any], *, for_create: bool = False
     ) -> tuple[dict[str, Any], str] | None:
         """The first folder record that matches, and the scope it was listed under.
 
@@ -281,13 +316,13 @@ class FolderSpec(ResourceSpec, register=True):
         """
         scopes = sorted(("organization", "restricted"), key=lambda s: s != state.get("scope"))
         for scope in scopes:
-            for record in self._listing(client, scope, state):
+            for record in self._listing(client, scope, state, for_create=for_create):
                 if match(record):
                     return record, scope
         return None
 
     def _listing(
-        self, client: OmniClient, scope: str, state: Mapping[str, Any]
+        self, client: OmniClient, scope: str, state: Mapping[str, Any], *, for_create: bool = False
     ) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"scope": scope}
         if scope == "restricted":
@@ -301,7 +336,7 @@ class FolderSpec(ResourceSpec, register=True):
             except OmniNotFound:
                 return []
 
-        return LISTS.records(client, self.type_name, PATH, params, fetch)
+        return LISTS.records(client, self.type_name, PATH, params, fetch, for_create=for_create)
 
 
 def _parent_path(path: str) -> str | None:

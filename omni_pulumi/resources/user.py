@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from omni_pulumi.client import OmniClient
-from omni_pulumi.errors import OmniConflict
 from omni_pulumi.resources.user_attribute import Value, name_problems
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
@@ -102,10 +101,9 @@ class UserSpec(ResourceSpec, register=True):
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         body = self.body(args, ["user_name", "display_name", "attributes"])
-        try:
-            record = self.unwrap(client.post(PATH, json=body))
-        except OmniConflict as exc:
-            raise exc.with_hint(self._taken(client, args["user_name"])) from None
+        # A taken email (409) is the engine's to answer: it finds the user by find_existing and
+        # fails with the adopt_id line (or adopts it, with omni:adoptExisting).
+        record = self.unwrap(client.post(PATH, json=body))
         id_ = self.id_of(args, record)
         if args.get("active") is False:
             # SCIM create has no `active`: deactivate the new user with the spec's PATCH.
@@ -115,14 +113,12 @@ class UserSpec(ResourceSpec, register=True):
             )
         return id_, self.observe(record, args)
 
-    def _taken(self, client: OmniClient, email: str) -> str:
+    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
+        """The user with this email: one filtered SCIM query, not the whole listing."""
+        email = args["user_name"]
         found = client.get(PATH, params={"filter": f'userName eq "{email}"'}) or {}
-        ids = [r.get("id") for r in found.get("Resources") or []]
-        adopt = f"adopt_id={ids[0]!r}" if ids else "adopt_id=<its SCIM id>"
-        return (
-            f"a user with the email {email!r} already exists in Omni: take it over with "
-            f"{adopt} (or `import_`), or use another email"
-        )
+        ids = [r.get("id") for r in found.get("Resources") or [] if r.get("id")]
+        return str(ids[0]) if ids else None
 
     def update(
         self,

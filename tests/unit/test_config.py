@@ -254,3 +254,11 @@ def test_the_provider_passes_the_key_list_from_stack_config():
     provider.configure(ConfigureRequest(Config(stack, "p")))
     assert provider._client()._api_keys == {KEY, KEY2}
     assert KEY.encode() not in dill.dumps(provider)
+
+
+def test_adopt_existing_is_off_by_default_and_parsed_as_a_flag():
+    assert settings_from({}, {}).adopt_existing is False
+    assert settings_from({"omni:adoptExisting": "true"}, {}).adopt_existing is True
+    assert settings_from({}, {"OMNI_ADOPT_EXISTING": "1"}).adopt_existing is True
+    with pytest.raises(OmniConfigError, match="omni:adoptExisting must be true or false"):
+        settings_from({"omni:adoptExisting": "maybe"}, {})

@@ -7,6 +7,7 @@ import pytest
 import requests
 import responses
 
+from omni_pulumi.listcache import LISTS
 from omni_pulumi.provider import OmniResourceError
 from omni_pulumi.resources.folder import FolderSpec
 from tests.unit.conftest import API_KEY, BASE_URL
@@ -59,24 +60,34 @@ def owned_by(api, folder: str, owner: str = OWNER) -> None:
 SPEC = FolderSpec
 
 
+def no_folder_yet(api, *records: dict) -> None:
+    """The listing a create looks in first (Omni would make a second folder of the same name)."""
+    api.add(responses.GET, FOLDERS, json=page(*records))
+
+
 @pytest.fixture
 def finance(api, provider):
     """A root folder created by Pulumi (Omni chose scope and owner), the requests log cleared."""
+    no_folder_yet(api)
     api.add(responses.POST, FOLDERS, json=made(FOLDER, "Finance"), status=201)
     by_id(api, got(FOLDER, "Finance", "/finance"))
     id_, outs = create(provider, name="Finance")
     api.calls.reset()
+    LISTS.clear()  # what follows is a later operation: it lists afresh
     return id_, outs
 
 
 def test_create_posts_only_the_given_settings_and_reads_the_path_by_id(api, provider):
-    # The create answer lacks the path (live finding 3): one GET by id gives it.
+    # The create answer lacks the path (live finding 3): one GET by id gives it. Before it, the
+    # listing says no "Reports" is under the parent yet.
+    no_folder_yet(api, record(PARENT, "Finance", "/finance"), record(OTHER, "Reports", "/reports"))
     api.add(responses.POST, FOLDERS, json=made(FOLDER, "Reports"), status=201)
     by_id(api, got(FOLDER, "Reports", "/finance/reports"))
 
     id_, outs = create(provider, name="Reports", parent_folder_id=PARENT)
 
     assert sent(api) == [
+        ("GET", "/api/v1/folders?pageSize=100&scope=organization", None),
         ("POST", "/api/v1/folders", {"name": "Reports", "parentFolderId": PARENT}),
         ("GET", f"/api/v1/folders/{FOLDER}", None),
     ]
@@ -197,7 +208,9 @@ def test_moving_or_changing_scope_or_owner_replaces_the_folder(provider, finance
 
     assert diff.changes is True
     assert diff.replaces == [field]
-    assert diff.delete_before_replace is False
+    # The name under its parent is the folder's key: a replacement that keeps both deletes the old
+    # folder first (create would find it and refuse to make a second); a move creates first.
+    assert diff.delete_before_replace is (field != "parent_folder_id")
 
 
 def test_stating_the_scope_omni_chose_is_no_change(provider, finance):
@@ -313,6 +326,7 @@ def test_adopt_of_a_missing_folder_names_kind_and_id(api, provider):
 
 
 def test_create_after_a_lost_answer_adopts_the_folder_omni_made(api, provider):
+    no_folder_yet(api)
     api.add(responses.POST, FOLDERS, body=requests.ConnectionError("connection reset"))
     api.add(responses.GET, FOLDERS, json=page(record(FOLDER, "Finance", "/finance")))
     by_id(api, got(FOLDER, "Finance", "/finance"))
@@ -327,8 +341,8 @@ def test_create_after_a_lost_answer_adopts_the_folder_omni_made(api, provider):
 
 
 def test_lost_answer_for_a_subfolder_matches_name_and_parent_path(api, provider):
+    no_folder_yet(api, record(PARENT, "Finance", "/finance"))
     api.add(responses.POST, FOLDERS, body=requests.ReadTimeout("read timed out"))
-    by_id(api, got(PARENT, "Finance", "/finance"))
     listing = page(
         record(OTHER, "Q1", "/q1"),  # same name at the root: not ours
         record(PARENT, "Finance", "/finance"),
@@ -340,21 +354,24 @@ def test_lost_answer_for_a_subfolder_matches_name_and_parent_path(api, provider)
 
     id_, outs = create(provider, name="Q1", parent_folder_id=PARENT)
 
-    # The parent's path by id, the folder found under it in the listing: no second POST.
+    # The parent's path and the folder under it, both from the listing: no second POST.
     assert [m for m, _, _ in sent(api)].count("POST") == 1
     assert (id_, outs["path"], outs["parent_folder_id"]) == (FOLDER, "/finance/q1", PARENT)
 
 
 def test_create_after_a_502_posts_again_when_no_folder_was_made(api, provider):
-    api.add(responses.POST, FOLDERS, json={"detail": "Bad gateway"}, status=502)
     # A same-named folder elsewhere is not ours.
-    api.add(responses.GET, FOLDERS, json=page(record(OTHER, "Finance", "/archive/finance")))
+    elsewhere = record(OTHER, "Finance", "/archive/finance")
+    no_folder_yet(api, elsewhere)
+    api.add(responses.POST, FOLDERS, json={"detail": "Bad gateway"}, status=502)
+    api.add(responses.GET, FOLDERS, json=page(elsewhere))
     api.add(responses.POST, FOLDERS, json=made(FOLDER, "Finance"), status=201)
     by_id(api, got(FOLDER, "Finance", "/finance"))
 
     id_, _ = create(provider, name="Finance")
 
     assert [(m, p) for m, p, _ in sent(api)] == [
+        ("GET", "/api/v1/folders?pageSize=100&scope=organization"),
         ("POST", "/api/v1/folders"),
         ("GET", "/api/v1/folders?pageSize=100&scope=organization"),
         ("POST", "/api/v1/folders"),

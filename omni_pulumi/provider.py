@@ -40,6 +40,7 @@ from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import (
     OmniAmbiguousWrite,
     OmniApiError,
+    OmniError,
     OmniNotFound,
     OmniResourceError,
     OmniTransportError,
@@ -81,8 +82,11 @@ class OmniProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         # The engine passes the whole stack config, namespaced, every value as a string; keep only
         # the provider's own settings.
+        from omni_pulumi import hosterrors
         from omni_pulumi.config import SETTINGS
 
+        # Inside the host: omni-pulumi's errors reach the user as their message, no traceback.
+        hosterrors.install()
         self._stack_config = {
             setting.key: value
             for setting in SETTINGS
@@ -93,12 +97,33 @@ class OmniProvider(ResourceProvider):
         # Only the description travels in the pickle: never the stack config or a client.
         return {"spec": self.spec}
 
-    def _client(self):
-        from omni_pulumi.config import client_from, settings_from
+    def _settings(self):
+        from omni_pulumi.config import settings_from
 
-        settings = settings_from(getattr(self, "_stack_config", None))
+        return settings_from(getattr(self, "_stack_config", None))
+
+    def _client(self):
+        from omni_pulumi.config import client_from
+
+        settings = self._settings()
         self.spec.configure(settings)
         return client_from(settings)
+
+    def _credentials_problem(self) -> str | None:
+        """Why these settings cannot work for this kind, in one line; ``None`` when they can.
+
+        The first check of each settings in the process (so, once per operation, preview included)
+        asks Omni's whoami; the answer is remembered (:mod:`omni_pulumi.credentials`).
+        """
+        from omni_pulumi import credentials
+
+        try:
+            info = credentials.ensure_credentials(self._settings())
+            if self.spec.needs_org_key:
+                credentials.require_organization_key(info, self.spec.type_name)
+        except OmniError as exc:
+            return str(exc)
+        return None
 
     # -- check and diff (preview) -------------------------------------------------------------------
 
@@ -115,6 +140,10 @@ class OmniProvider(ResourceProvider):
         if previous and not problems:
             problems = list(spec.check_change(previous, values, self._replacing(previous, values)))
         failures = [CheckFailure(prop, f"{spec.type_name}.{prop}: {why}") for prop, why in problems]
+        # An empty property makes the engine say "<type> resource '<name>' has a problem: <why>".
+        credentials = self._credentials_problem()
+        if credentials:
+            failures.insert(0, CheckFailure("", credentials))
         fields = {f.name: f for f in spec.fields()}
         inputs = {
             k: v if k in unknown or k not in fields else fields[k].normalized(v)

@@ -44,6 +44,7 @@ class UserGroupSpec(ResourceSpec, register=True):
     export_label = "{display_name}"
     path = PATH
     listing = Listing(PATH, style="scim", params={"excludedAttributes": "members"})
+    needs_org_key = True  # SCIM refuses personal access tokens
     args_model = UserGroupArgs
     id_doc = "the group's SCIM id (such as `mEhXj6ZI`)"
     natural_key = ("display_name",)

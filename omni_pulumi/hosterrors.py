@@ -34,9 +34,7 @@ class _ShortTraceback(types.ModuleType):
 
     def __init__(self) -> None:
         super().__init__("traceback")
-        self.__dict__.update(
-            {k: v for k, v in vars(_traceback).items() if not k.startswith("__")}
-        )
+        self.__dict__.update({k: v for k, v in vars(_traceback).items() if not k.startswith("__")})
         self.format_exc = _format_exc  # after the copy, which holds the original
 
 

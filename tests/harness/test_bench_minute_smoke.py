@@ -33,7 +33,9 @@ def test_the_minute_benchmark_runs_every_phase_in_a_new_host(minute, tmp_path, k
     assert list(phases) == list(minute.PHASES)
     assert phases["up"].steps == {"create": 10}
     assert phases["destroy"].calls == 10
-    assert phases["preview (no-op)"].calls == 0
+    # A no-op preview makes no call per resource: only its one credential check (whoami).
+    assert phases["preview (no-op)"].calls - phases["preview (no-op)"].checks == 0
+    assert phases["preview (no-op)"].checks == 1
     for phase in result.phases:
         # The emulator admits no faster than its window, so no phase can beat the floor.
         assert phase.wall >= phase.floor * 0.95

@@ -58,6 +58,8 @@ class PhaseResult:
     wall: float  # real seconds
     floor: float  # real seconds
     steps: dict[str, int]
+    #: Of ``calls``, the credential checks (whoami): at most one per operation, preview included.
+    checks: int = 0
 
     @property
     def ratio(self) -> float | None:
@@ -155,8 +157,15 @@ def _phase(name: str, emu: Emulator, keys: list[str], limit: int, operation):
     steps: dict[str, int] = {}
     for step in outcome.steps:
         steps[step.op] = steps.get(step.op, 0) + 1
+    checks = emu.calls[("GET", "/api/v1/whoami")]
     return PhaseResult(
-        name, admitted, refused, wall, emu.clock.to_real_seconds(floor), dict(sorted(steps.items()))
+        name,
+        admitted,
+        refused,
+        wall,
+        emu.clock.to_real_seconds(floor),
+        dict(sorted(steps.items())),
+        checks,
     ), outcome
 
 

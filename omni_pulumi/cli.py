@@ -34,7 +34,19 @@ def _export(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=export_cli.run)
 
 
+def _doctor(parser: argparse.ArgumentParser) -> None:
+    from omni_pulumi import doctor
+
+    doctor.add_arguments(parser)
+    parser.set_defaults(run=doctor.run)
+
+
 SUBCOMMANDS = {
+    "doctor": (
+        "check the settings (a stack's, or the environment's) against Omni: the instance, the "
+        "key's scope and what it may manage",
+        _doctor,
+    ),
     "emulator": ("run a local Omni API server for tests and demos", _emulator),
     "export": ("write a Pulumi program that adopts an existing Omni instance", _export),
     "generate": (

@@ -5,9 +5,9 @@ The Pulumi engine hands a dynamic provider its stack config in ``configure()``, 
 setting absent from stack config is taken from the environment, which is what CI jobs and local
 runs with ``OMNI_API_KEY`` exported expect.
 
-Missing settings are not an error here: ``pulumi preview`` of a program whose resources need no
-call to Omni should not fail for them. They fail in :func:`client_from`, at the first call that
-needs Omni.
+Missing settings are not an error here: they fail in :func:`client_from`, at the first call that
+needs Omni, which is the credential check of the first ``check`` of an operation
+(:mod:`omni_pulumi.credentials`), so a preview fails for them too.
 """
 
 from __future__ import annotations

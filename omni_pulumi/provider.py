@@ -45,6 +45,7 @@ from omni_pulumi.errors import (
     OmniAmbiguousWrite,
     OmniApiError,
     OmniConflict,
+    OmniError,
     OmniNotFound,
     OmniResourceError,
     OmniTransportError,
@@ -91,8 +92,11 @@ class OmniProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         # The engine passes the whole stack config, namespaced, every value as a string; keep only
         # the provider's own settings.
+        from omni_pulumi import hosterrors
         from omni_pulumi.config import CONFIG_KEYS
 
+        # Inside the host: omni-pulumi's errors reach the user as their message, no traceback.
+        hosterrors.install()
         self._stack_config = {
             key: value for key in CONFIG_KEYS if (value := req.config.get(key)) is not None
         }
@@ -130,6 +134,22 @@ class OmniProvider(ResourceProvider):
         except OmniConfigError as exc:
             return str(exc)
 
+    def _credentials_problem(self, props: Mapping[str, Any]) -> str | None:
+        """Why these settings cannot work for this kind, in one line; ``None`` when they can.
+
+        The first check of each settings in the process (so, once per operation, preview included)
+        asks Omni's whoami; the answer is remembered (:mod:`omni_pulumi.credentials`).
+        """
+        from omni_pulumi import credentials
+
+        try:
+            info = credentials.ensure_credentials(self.settings(props))
+            if self.spec.needs_org_key:
+                credentials.require_organization_key(info, self.spec.type_name)
+        except OmniError as exc:
+            return str(exc)
+        return None
+
     # -- check and diff (preview) -------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -148,6 +168,10 @@ class OmniProvider(ResourceProvider):
         if refused:
             problems = [*problems, (INSTANCE, refused)]
         failures = [CheckFailure(prop, f"{spec.type_name}.{prop}: {why}") for prop, why in problems]
+        # An empty property makes the engine say "<type> resource '<name>' has a problem: <why>".
+        credentials = None if refused else self._credentials_problem(news)
+        if credentials:
+            failures.insert(0, CheckFailure("", credentials))
         fields = {f.name: f for f in spec.fields()}
         inputs = {
             k: v if k in unknown or k not in fields else fields[k].normalized(v)

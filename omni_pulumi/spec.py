@@ -363,6 +363,8 @@ class ResourceSpec:
     outputs: ClassVar[Mapping[str, Output]] = {}
     #: What ``adopt_id`` (and the Pulumi id) is, for error messages and the docs.
     id_doc: ClassVar[str] = "the object's id"
+    #: Omni serves this kind only to organization API keys (SCIM): a personal key fails the preview.
+    needs_org_key: ClassVar[bool] = False
     #: Arguments whose values must be unique in Omni: a replacement that keeps them deletes first,
     #: and a create whose answer was lost looks the object up by them.
     natural_key: ClassVar[tuple[str, ...]] = ()

@@ -64,6 +64,7 @@ class UserSpec(ResourceSpec, register=True):
     natural_key = ("user_name",)
     path = PATH
     listing = Listing(PATH, style="scim")
+    needs_org_key = True  # SCIM refuses personal access tokens
     notes = """
 - Users live behind Omni's SCIM API, which takes an **organization API key** only.
 - A SCIM `PUT` replaces the user: optional fields it omits (attribute values, the enterprise

@@ -48,6 +48,7 @@ class UserGroupSpec(ResourceSpec, register=True):
     listing = Listing(
         PATH, style="scim", params={"excludedAttributes": "members"}, refresh_params={}
     )
+    needs_org_key = True  # SCIM refuses personal access tokens
     args_model = UserGroupArgs
     id_doc = "the group's SCIM id (such as `mEhXj6ZI`)"
     natural_key = ("display_name",)

@@ -28,6 +28,7 @@ from omni_scenarios import (
 
 from omni_pulumi.testing.pulumi_cli import CliStack
 from omni_pulumi.testing.results import OperationResult
+from tests.support.calls import checks, omni_calls
 
 pytestmark = pytest.mark.engine
 
@@ -78,7 +79,8 @@ def op_of(result: OperationResult) -> str:
 
 
 def calls(world: World, method: str | None = None) -> int:
-    return sum(n for (m, _), n in world.emulator.calls.items() if method in (None, m))
+    """Calls to Omni, the one credential check per operation aside."""
+    return omni_calls(world.emulator.calls, method)
 
 
 def assert_deleted_or_left(
@@ -107,6 +109,7 @@ def test_the_engine_drives_the_whole_lifecycle(scenario: Scenario, world: World,
     world.emulator.reset_calls()
     stack.preview(expect_no_changes=True)
     assert calls(world) == 0, f"a no-op preview called Omni: {dict(world.emulator.calls)}"
+    assert checks(world.emulator.calls) == 1, "each operation checks the key once"
 
     # A change made in Omni (relative to the scenario's arguments, so before the update): refresh
     # shows it as an update of the subject, up reverts it.

@@ -11,6 +11,7 @@ import responses
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
+from omni_pulumi import credentials
 from omni_pulumi.provider import OmniProvider
 from omni_pulumi.spec import ResourceSpec
 
@@ -38,6 +39,21 @@ def checked(provider: OmniProvider, **args: object) -> dict:
     result = provider.check({}, args)
     assert not result.failures, [f.reason for f in result.failures]
     return result.inputs
+
+
+@pytest.fixture(autouse=True)
+def known_key(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The provider's one credential check per operation, answered without a call: unit tests
+    list Omni's calls exactly. A test changes the scope (``known_key["scope"] = "user"``), or tests
+    the check itself with :mod:`omni_pulumi.credentials`' own functions and ``responses``."""
+    answer = {"scope": "organization"}
+
+    def ensure(settings):
+        return credentials.KeyInfo(base_url=str(settings.base_url), scope=answer["scope"])
+
+    monkeypatch.setattr(credentials, "ensure_credentials", ensure)
+    credentials.forget()
+    return answer
 
 
 @pytest.fixture

@@ -1,0 +1,119 @@
+"""The one credential check per operation: whoami, remembered per settings, one line per failure."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from omni_pulumi import credentials, hosterrors
+from omni_pulumi.config import settings_from
+from omni_pulumi.errors import OmniConfigError, OmniResourceError
+from omni_pulumi.resources.label import LabelSpec
+from omni_pulumi.resources.user_group import UserGroupSpec
+from tests.unit.conftest import API_KEY, BASE_URL, configured
+
+# Bound before the autouse fixture replaces the module's attribute with a stand-in.
+ensure_credentials = credentials.ensure_credentials
+WHOAMI = BASE_URL + credentials.WHOAMI
+SETTINGS = settings_from(
+    {"omni:baseUrl": BASE_URL, "omni:apiKey": API_KEY, "omni:maxRetryWaitSeconds": "0"}, {}
+)
+ORG = {"keyScope": "organization", "orgRole": "ORG_ADMIN", "rolesByModel": {}, "user": {"id": "u1"}}
+
+
+def test_the_check_asks_whoami_once_per_settings(api):
+    api.get(WHOAMI, json=ORG)
+    info = ensure_credentials(SETTINGS)
+    assert (info.scope, info.role, info.user_id, info.organization) == (
+        "organization",
+        "ORG_ADMIN",
+        "u1",
+        True,
+    )
+    assert ensure_credentials(SETTINGS) is info
+    assert len(api.calls) == 1
+
+
+def test_a_refused_key_is_one_line_naming_the_setting_and_is_remembered(api):
+    api.get(WHOAMI, status=401, json={"detail": "invalid API key", "status": 401})
+    for _ in range(2):
+        with pytest.raises(credentials.OmniCredentialsError) as caught:
+            ensure_credentials(SETTINGS)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "refused the API key" in message and "omni:apiKey" in message
+    assert API_KEY not in message
+    assert len(api.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"status": 404, "body": "<html><title>Not here</title></html>"},
+        {"status": 200, "body": "<html>a marketing page</html>"},
+        {"status": 302, "body": "", "headers": {"Location": "https://elsewhere/login"}},
+    ],
+    ids=["404", "html", "redirect"],
+)
+def test_a_base_url_that_is_not_omni_says_to_check_base_url(api, answer):
+    api.get(WHOAMI, content_type="text/html", **answer)
+    with pytest.raises(credentials.OmniCredentialsError) as caught:
+        ensure_credentials(SETTINGS)
+    assert "omni:baseUrl" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_settings_name_what_to_set():
+    with pytest.raises(OmniConfigError, match="omni:baseUrl"):
+        ensure_credentials(settings_from({"omni:apiKey": API_KEY}, {}))
+    with pytest.raises(OmniConfigError, match="omni:apiKey"):
+        ensure_credentials(settings_from({"omni:baseUrl": BASE_URL}, {}))
+
+
+def test_check_reports_the_problem_as_one_failure_of_the_resource(known_key, monkeypatch):
+    def refused(settings):
+        raise credentials.OmniCredentialsError("Omni refused the API key: set omni:apiKey")
+
+    monkeypatch.setattr(credentials, "ensure_credentials", refused)
+    result = configured(LabelSpec()).check({}, {"name": "Certified"})
+    assert [(f.property, f.reason) for f in result.failures] == [
+        ("", "Omni refused the API key: set omni:apiKey")
+    ]
+
+
+def test_a_personal_key_fails_scim_kinds_only(known_key):
+    known_key["scope"] = "user"
+    assert configured(LabelSpec()).check({}, {"name": "Certified"}).failures == []
+    (failure,) = configured(UserGroupSpec()).check({}, {"display_name": "Ops"}).failures
+    assert "organization API key" in failure.reason and "UserGroup" in failure.reason
+
+
+def test_a_malformed_base_url_fails_the_check():
+    provider = configured(LabelSpec(), **{"omni:baseUrl": "acme.omniapp.co"})
+    (failure,) = provider.check({}, {"name": "Certified"}).failures
+    assert "omni:baseUrl" in failure.reason and "no scheme" in failure.reason
+
+
+def test_the_host_reports_omni_errors_without_traceback(monkeypatch):
+    import traceback
+
+    host = types.ModuleType("pulumi.dynamic.__main__")
+    host._abort_with_traceback = object()
+    host.traceback = traceback
+    monkeypatch.setitem(sys.modules, "pulumi.dynamic.__main__", host)
+    monkeypatch.delitem(sys.modules, "__main__", raising=False)
+    assert hosterrors.install()
+    try:
+        try:
+            raise ValueError("boom")
+        except ValueError as exc:
+            raise OmniResourceError("Label 'x': create failed:\n  Omni answered 409") from exc
+    except OmniResourceError:
+        assert host.traceback.format_exc() == "Label 'x': create failed: Omni answered 409"
+    try:
+        raise KeyError("a bug")
+    except KeyError:
+        assert host.traceback.format_exc().startswith("Traceback")
+    assert host.traceback.format_exception is traceback.format_exception

@@ -169,7 +169,9 @@ class OmniProvider(ResourceProvider):
             problems = [*problems, (INSTANCE, refused)]
         failures = [CheckFailure(prop, f"{spec.type_name}.{prop}: {why}") for prop, why in problems]
         # An empty property makes the engine say "<type> resource '<name>' has a problem: <why>".
-        credentials = None if refused else self._credentials_problem(news)
+        # Which instance is not known yet in a first preview: its check waits for `up`.
+        waits = refused or is_unknown(news.get(INSTANCE))
+        credentials = None if waits else self._credentials_problem(news)
         if credentials:
             failures.insert(0, CheckFailure("", credentials))
         fields = {f.name: f for f in spec.fields()}

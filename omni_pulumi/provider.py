@@ -150,6 +150,13 @@ class OmniProvider(ResourceProvider):
             return str(exc)
         return None
 
+    def _ensure_credentials(self, props: Mapping[str, Any]) -> None:
+        """Refresh and destroy run no check(): they check the key as preview does, once per
+        operation (the answer is remembered), before their first call."""
+        problem = self._credentials_problem(props)
+        if problem:
+            raise OmniResourceError(problem)
+
     # -- check and diff (preview) -------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -250,6 +257,7 @@ class OmniProvider(ResourceProvider):
         return CreateResult(id_, self._outputs(args, computed, props))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        self._ensure_credentials(props)
         state = {k: v for k, v in props.items() if not k.startswith("__")}
         # The engine calls Read for a refresh only (adoption reads through create): every object
         # of the stack is read in this one operation, so kinds Omni lists share one list answer.
@@ -289,6 +297,7 @@ class OmniProvider(ResourceProvider):
         return UpdateResult(self._outputs(args, {**previous, **(computed or {})}, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self._ensure_credentials(props)
         state = {k: v for k, v in props.items() if not k.startswith("__")}
 
         def delete(client) -> None:

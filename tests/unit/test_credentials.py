@@ -90,6 +90,16 @@ def test_a_personal_key_fails_scim_kinds_only(known_key):
     assert "organization API key" in failure.reason and "UserGroup" in failure.reason
 
 
+@pytest.mark.parametrize("step", ["read", "delete"])
+def test_refresh_and_destroy_check_the_key_before_their_first_call(known_key, api, step):
+    # `api` answers nothing: a call to Omni would fail the test with another error.
+    known_key["scope"] = "user"
+    provider = configured(UserGroupSpec())
+    with pytest.raises(OmniResourceError, match="organization API key"):
+        getattr(provider, step)("mEhXj6ZI", {"display_name": "Ops", "members": []})
+    assert len(api.calls) == 0
+
+
 def test_a_malformed_base_url_fails_the_check():
     provider = configured(LabelSpec(), **{"omni:baseUrl": "acme.omniapp.co"})
     (failure,) = provider.check({}, {"name": "Certified"}).failures

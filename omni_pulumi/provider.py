@@ -227,15 +227,15 @@ class OmniProvider(ResourceProvider):
         if moves:
             changed.append(INSTANCE)
             replaces.append(INSTANCE)
+
         # A unique key is unique under its parent: only a replacement that keeps both must delete
         # the old object before it can create the new one.
+        def kept(name: str) -> bool:
+            return not is_unknown(news.get(name)) and news.get(name) == olds.get(name)
+
         scope = (*spec.natural_key, *spec.natural_scope, *(p.name for p in spec.parents()))
-        keeps_key = bool(spec.natural_key) and all(
-            not is_unknown(news.get(k)) and news.get(k) == olds.get(k) for k in scope
-        )
-        keeps_unique = any(
-            not is_unknown(news.get(k)) and news.get(k) == olds.get(k) for k in spec.also_unique
-        )
+        keeps_key = bool(spec.natural_key) and all(map(kept, scope))
+        keeps_unique = any(map(kept, spec.also_unique))
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
@@ -338,7 +338,7 @@ class OmniProvider(ResourceProvider):
         if spec.natural_key and not spec.key_enforced:
             # Omni would make a second object with the same key: look first (from the shared
             # listing, so a burst of creates lists once).
-            found = self._call("create", args, None, lambda c: spec.find_existing(c, args), client)
+            found = self._find_existing(client, args)
             if found is not None:
                 return self._existing(client, found, args, adopt_existing)
         try:
@@ -355,9 +355,7 @@ class OmniProvider(ResourceProvider):
                 raise
             # Omni holds an object with this key: an interrupted run's, or one made by hand.
             try:
-                found = self._call(
-                    "create", args, None, lambda c: spec.find_existing(c, args), client
-                )
+                found = self._find_existing(client, args)
             except (NotImplementedError, OmniResourceError):
                 raise exc from exc.__cause__
             if found is None:
@@ -366,9 +364,7 @@ class OmniProvider(ResourceProvider):
         except OmniAmbiguousWrite:
             # The POST may have reached Omni. Look before trying again, so no duplicate is made.
             try:
-                found = self._call(
-                    "create", args, None, lambda c: self.spec.find_existing(c, args), client
-                )
+                found = self._find_existing(client, args)
             except NotImplementedError:
                 raise OmniResourceError(
                     f"{self._describe(args, None)}: the create request got no answer, and Omni "
@@ -400,6 +396,11 @@ class OmniProvider(ResourceProvider):
                 announce="the create request got no answer, but Omni had made the object: took over",
                 made_by_us=True,
             )
+
+    def _find_existing(self, client, args: dict[str, Any]) -> str | None:
+        """The id of the object Omni holds under the program's natural key (see
+        :meth:`ResourceSpec.find_existing`), looked up as part of the create."""
+        return self._call("create", args, None, lambda c: self.spec.find_existing(c, args), client)
 
     def _existing(
         self,

@@ -321,7 +321,8 @@ class OmniClient(pagination.Paginating):
 
         while True:
             attempts += 1
-            slot = self._keys.acquire()
+            turn = self._keys.acquire()
+            slot = turn.slot
             started = self._clock.monotonic()
             try:
                 response = self._session.request(
@@ -335,6 +336,7 @@ class OmniClient(pagination.Paginating):
                     allow_redirects=False,
                 )
             except requests.RequestException as exc:
+                self._keys.settle(turn)
                 failure = classify_transport_error(exc, self._timeout[1])
                 logger.debug("%s %s -> %s", method, shown, failure.reason)
                 if failure.maybe_sent and not idempotent:
@@ -358,6 +360,7 @@ class OmniClient(pagination.Paginating):
                 waited += self._pause(delay, method, shown, failure.reason)
                 continue
 
+            self._keys.settle(turn)
             status = response.status_code
             logger.debug(
                 "%s %s -> %s in %.3f s", method, shown, status, self._clock.monotonic() - started

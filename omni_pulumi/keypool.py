@@ -46,6 +46,14 @@ class Slot:
         return f"Slot({self.label})"
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One request's claim on a key: the slot, and the date its limiter recorded (if limited)."""
+
+    slot: Slot
+    stamp: float | None = None
+
+
 class KeyPool:
     """The keys of one client and the rule that picks one for each request."""
 
@@ -71,26 +79,29 @@ class KeyPool:
     def __repr__(self) -> str:
         return f"KeyPool({len(self.slots)} keys)"
 
-    def acquire(self) -> Slot:
-        """Wait for the key whose window frees first, and return it."""
-        if len(self.slots) == 1:
-            slot = self.slots[0]
-            if slot.limiter is not None:
-                slot.limiter.acquire()
-            return slot
+    def acquire(self) -> Turn:
+        """Wait for the key whose window frees first, and claim it for one request."""
         with self._lock:
             turn = next(self._turns)
             if self.slots[0].limiter is None:  # unlimited: take turns
-                return self.slots[turn % len(self.slots)]
-            best = min(
-                range(len(self.slots)),
-                key=lambda i: (*self.slots[i].limiter.peek(), (i - turn) % len(self.slots)),  # type: ignore[union-attr]
+                return Turn(self.slots[turn % len(self.slots)])
+            best = (
+                min(
+                    range(len(self.slots)),
+                    key=lambda i: (*self.slots[i].limiter.peek(), (i - turn) % len(self.slots)),  # type: ignore[union-attr]
+                )
+                if len(self.slots) > 1
+                else 0
             )
             slot = self.slots[best]
             assert slot.limiter is not None
             start, wait = slot.limiter.reserve()
-        slot.limiter.wait_for(start, wait)
-        return slot
+        return Turn(slot, slot.limiter.wait_for(start, wait))
+
+    def settle(self, turn: Turn) -> None:
+        """The request of ``turn`` has its answer (or failed): its window counts from now."""
+        if turn.slot.limiter is not None and turn.stamp is not None:
+            turn.slot.limiter.settle(turn.stamp)
 
     def refused(self, slot: Slot, retry_after: float) -> None:
         """Omni answered 429 to ``slot``'s key: hold that key, and pace it from now on."""

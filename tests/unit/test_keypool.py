@@ -22,7 +22,7 @@ def keys(n: int) -> list[str]:
 def sent_with(pool: KeyPool, clock: FakeClock, n: int) -> list[tuple[str, float]]:
     out = []
     for _ in range(n):
-        slot = pool.acquire()
+        slot = pool.acquire().slot
         out.append((slot.label, clock.monotonic()))
     return out
 
@@ -57,7 +57,7 @@ def test_a_request_goes_to_the_key_whose_window_frees_first():
     clock.advance(10)
     for _ in range(60):
         second.limiter.acquire()  # key 2's at t=10
-    slot = pool.acquire()
+    slot = pool.acquire().slot
     assert slot is first
     assert clock.monotonic() == pytest.approx(1000 + 60 + WINDOW_GUARD_SECONDS)
 
@@ -86,7 +86,7 @@ def test_a_429_on_one_key_sends_the_retry_to_another_at_once(capsys):
 
 def test_unlimited_keys_take_turns():
     pool = KeyPool(BASE, keys(3), 0, FakeClock())
-    assert [pool.acquire().label for _ in range(4)] == [
+    assert [pool.acquire().slot.label for _ in range(4)] == [
         "API key 1 of 3",
         "API key 2 of 3",
         "API key 3 of 3",

@@ -304,3 +304,25 @@ def test_zero_turns_the_limit_off():
 def test_a_rate_below_one_a_minute_is_refused():
     with pytest.raises(ValueError, match="at least 1"):
         RateLimiter(0.5)
+
+
+def test_the_window_counts_from_each_answer_so_a_slow_send_never_reopens_it_early():
+    """Omni counts a request when it arrives, which can be well after the limiter's start on a
+    loaded machine: the client dates each request by its answer, the latest Omni can have counted
+    it, so the 61st request waits a minute from the first one's answer, not from its start."""
+    clock = FakeClock()
+    arrivals: list[float] = []
+
+    def answer(_request):
+        if not arrivals:
+            clock.advance(2.0)  # the first request reaches Omni 2 s after its start
+        arrivals.append(clock.monotonic())
+        return (200, {}, "[]")
+
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.GET, f"{BASE}/api/v1/labels", callback=answer)
+        client = OmniClient(BASE, fresh_key(), clock=clock)
+        for _ in range(61):
+            client.get("/api/v1/labels")
+    assert most_in_any_window(arrivals, 60) == 60
+    assert arrivals[60] - arrivals[0] == pytest.approx(60 + WINDOW_GUARD_SECONDS)

@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from floor import floor_seconds  # noqa: E402
-from run import BLOCK, HOSTBOOT, machine, make_program  # noqa: E402
+from run import BLOCK, HOSTBOOT, MIXES, machine, make_program  # noqa: E402
 
 from omni_pulumi.budget import CACHE_DIR_ENV  # noqa: E402
 from omni_pulumi.emulator import Emulator  # noqa: E402
@@ -73,6 +73,7 @@ class RunResult:
     limit: int
     time_scale: float
     engine: str = "harness"
+    mix: str = "data-team"
     phases: list[PhaseResult] = field(default_factory=list)
     paced_warnings: int = 0
 
@@ -86,7 +87,13 @@ class RunResult:
 
 
 def run_stack(
-    size: int, keys: int, limit: int, time_scale: float, workdir: Path, engine: str = "harness"
+    size: int,
+    keys: int,
+    limit: int,
+    time_scale: float,
+    workdir: Path,
+    engine: str = "harness",
+    mix: str = "data-team",
 ) -> RunResult:
     """One stack of ``size`` resources through the six phases, a new provider host for each."""
     if size % len(BLOCK):
@@ -112,7 +119,7 @@ def run_stack(
             "env": env,
             "python_path": [HOSTBOOT],
         }
-        program = make_program(blocks, dashboards, variant)
+        program = make_program(blocks, dashboards, variant, mix)
         if engine == "cli":
             from omni_pulumi.testing.pulumi_cli import CliStack, find_pulumi_cli
 
@@ -129,7 +136,7 @@ def run_stack(
                 fresh_host=True,  # the engine starts a provider process per operation
                 **common,
             )
-        result = RunResult(size, keys, limit, time_scale, engine)
+        result = RunResult(size, keys, limit, time_scale, engine, mix)
         operations = [stack.up, stack.preview, stack.up, stack.refresh, None, stack.destroy]
         try:
             for name, operation in zip(PHASES, operations, strict=True):
@@ -175,7 +182,8 @@ def report(results: list[RunResult]) -> str:
         minute = 60 / res.time_scale
         scale = "Omni's real minute" if res.time_scale == 1 else f"one minute = {minute:g} real s"
         lines.append(
-            f"\n#### N = {res.size}, {res.keys} key{'s' if res.keys > 1 else ''}, {res.engine} "
+            f"\n#### N = {res.size} ({res.mix}), {res.keys} key{'s' if res.keys > 1 else ''}, "
+            f"{res.engine} "
             f"({res.limit} requests per key in any 60 s; {scale})\n"
         )
         lines.append(
@@ -208,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-scale", type=float, default=1.0, help="1 = Omni's real minute")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--engine", choices=("harness", "cli"), default="harness")
+    parser.add_argument(
+        "--mix", choices=sorted(MIXES), default="data-team", help="what the stack is made of"
+    )
     args = parser.parse_args(argv)
 
     print(f"# omni-pulumi at Omni's minute\n\nMachine: {machine()}", flush=True)
@@ -216,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             for keys in args.keys:
                 print(f"... N={size}, {keys} key(s)", file=sys.stderr, flush=True)
-                res = run_stack(size, keys, args.limit, args.time_scale, Path(tmp), args.engine)
+                res = run_stack(
+                    size, keys, args.limit, args.time_scale, Path(tmp), args.engine, args.mix
+                )
                 results.append(res)
                 print(report([res]), flush=True)
                 if args.json:

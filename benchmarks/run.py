@@ -64,6 +64,11 @@ BLOCK = (
     "UserGroup",
     "Schedule",
 )
+#: The stack issue 19 measured: labels, a folder tree and groups, kinds whose list holds everything.
+LISTED_BLOCK = ("Label",) * 4 + ("Folder (root)", "Folder (child)", "Folder (grandchild)")
+LISTED_BLOCK += ("UserGroup",) * 3
+#: ``--mix`` of benchmarks/minute.py: the blocks a stack is made of.
+MIXES = {"data-team": BLOCK, "labels-folders-groups": LISTED_BLOCK}
 
 
 @dataclass
@@ -92,11 +97,26 @@ class SizeResult:
 # -- the stack ---------------------------------------------------------------------------------
 
 
-def make_program(blocks: int, dashboards: list[str], variant: dict[str, str]):
+def make_program(
+    blocks: int, dashboards: list[str], variant: dict[str, str], mix: str = "data-team"
+):
     """A program of ``10 * blocks`` resources; ``variant['description']`` is the one-field change."""
+
+    def listed_kinds(b: int) -> None:
+        for i in range(4):
+            description = variant["description"] if b == i == 0 else "Reviewed by the data team"
+            omni.Label(f"label-{b}-{i}", name=f"Label {b}.{i}", description=description)
+        root = omni.Folder(f"team-{b}", name=f"Team {b}")
+        child = omni.Folder(f"team-{b}-reports", name="Reports", parent_folder_id=root.id)
+        omni.Folder(f"team-{b}-reports-2026", name="2026", parent_folder_id=child.id)
+        for i in range(3):
+            omni.UserGroup(f"group-{b}-{i}", display_name=f"Group {b}.{i}")
 
     def program() -> None:
         for b in range(blocks):
+            if mix == "labels-folders-groups":
+                listed_kinds(b)
+                continue
             base = omni.Connection(
                 f"warehouse-{b}",
                 dialect="postgres",

@@ -51,3 +51,14 @@ def test_the_minute_benchmark_runs_every_phase_in_a_new_host(minute, tmp_path, k
     assert phases["up"].floor == pytest.approx(math.ceil(calls / (5 * keys)) - 1, abs=0.05)
     text = minute.report([result])
     assert "| destroy |" in text and "wall/floor" in text
+
+
+def test_refresh_of_labels_folders_and_groups_is_one_list_per_kind(minute, tmp_path):
+    """Issue 19's stack: three lists serve the refresh of every object, whatever the size."""
+    result = minute.run_stack(
+        size=20, keys=1, limit=60, time_scale=60, workdir=tmp_path, mix="labels-folders-groups"
+    )
+    phases = {p.name: p for p in result.phases}
+    assert phases["up"].steps == {"create": 20}
+    assert phases["refresh"].calls - phases["refresh"].checks == 3
+    assert phases["one-field change"].steps == {"same": 19, "update": 1}

@@ -13,6 +13,7 @@ where Omni is truly odd, and says why.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 #: The placeholder that stands for an object's own id in a path template.
 ID = "id"
+
+#: The settings of the engine call each thread is serving (see :meth:`ResourceSpec.configure`).
+_CALL = threading.local()
 
 
 @dataclass(frozen=True)
@@ -515,8 +519,16 @@ class ResourceSpec:
         return ()
 
     def configure(self, settings: OmniSettings) -> None:
-        """Take the stack's settings that shape how this resource waits on Omni (not how it talks
-        to Omni: that is the client's). Called before each call; most resources need none."""
+        """Take the settings of the instance the engine's current call works on, for what shapes
+        how a resource waits on Omni (how it talks to Omni is the client's). Called before each
+        call. Kept per thread, not on the spec: one spec serves every instance of its kind, and
+        the engine runs calls for several instances at once in one provider host."""
+        _CALL.settings = settings
+
+    @property
+    def settings(self) -> OmniSettings | None:
+        """The settings :meth:`configure` gave this thread's current call (``None`` before any)."""
+        return getattr(_CALL, "settings", None)
 
     # -- ids and paths ---------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -30,9 +30,6 @@ from omni_pulumi.errors import OmniApiError, OmniBadRequest, OmniError, OmniNotF
 from omni_pulumi.jobs import FAILED, JobWait, job_status, wait_for_job
 from omni_pulumi.resources.connection import ConnectionSpec
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
-
-if TYPE_CHECKING:
-    from omni_pulumi.config import OmniSettings
 
 PATH = "/api/v1/models"
 
@@ -223,7 +220,7 @@ class ModelSpec(ResourceSpec, register=True):
     #: How the schema refresh started by ``refresh_schema`` is awaited (tests pass a fake clock).
     refresh_wait = JobWait(interval=5.0, timeout=1800.0)
     #: How a model built on the schema waits for it: polls grow from 1 s to ``interval``; the
-    #: timeout comes from ``omni:schemaRefreshWaitSeconds`` (see :meth:`configure`).
+    #: timeout comes from the instance's ``omni:schemaRefreshWaitSeconds``.
     schema_wait = JobWait(interval=15.0, timeout=600.0)
     #: How long a missing SCHEMA model is waited for: Pulumi starts a SCHEMA model and the models
     #: built on it together when nothing orders them, and the rate limiter may hold the SCHEMA
@@ -233,11 +230,6 @@ class ModelSpec(ResourceSpec, register=True):
     def unexportable(self, record: Mapping[str, Any]) -> str | None:
         # Working copies and query scratch space are Omni's, not part of an instance's setup.
         return _TRANSIENT_MODELS.get(record.get("modelKind"))
-
-    def configure(self, settings: OmniSettings) -> None:
-        self.schema_wait = dataclasses.replace(
-            self.schema_wait, timeout=settings.schema_refresh_wait_seconds
-        )
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Any:
         kind = args.get("model_kind")
@@ -411,6 +403,8 @@ class ModelSpec(ResourceSpec, register=True):
         A POST Omni refused for want of a built schema made nothing, so sending it again is safe.
         """
         wait = self.schema_wait
+        if self.settings is not None:  # the instance's omni:schemaRefreshWaitSeconds
+            wait = dataclasses.replace(wait, timeout=self.settings.schema_refresh_wait_seconds)
         name = args.get("model_name")
         start = wait.clock.monotonic()
         announced: _NotReady | None = None

@@ -224,3 +224,37 @@ def test_each_call_goes_to_the_instance_its_props_name(tmp_path, monkeypatch):
     for key in (STAGING_KEY, PROD_KEY, DEFAULT_KEY):
         assert key.encode() not in pickled
         assert key not in json.dumps(made.outs)
+
+
+def test_calls_for_two_instances_at_once_each_wait_by_their_own_settings(monkeypatch, tmp_path):
+    """One spec serves every instance, and the engine runs calls for several at once: a model
+    create for staging keeps staging's schema wait while a call for prod configures prod's."""
+    import threading
+
+    from omni_pulumi.resources.model import ModelSpec
+
+    monkeypatch.setenv("OMNI_PULUMI_CACHE_DIR", str(tmp_path))
+    instances = json.loads(INSTANCES)
+    instances["staging"]["schemaRefreshWaitSeconds"] = "30"
+    instances["prod"]["schemaRefreshWaitSeconds"] = "900"
+    provider = OmniProvider(ModelSpec())
+    provider.configure(
+        ConfigureRequest(Config({**STACK, "omni:instances": json.dumps(instances)}, "p"))
+    )
+    staging_configured, prod_configured = threading.Event(), threading.Event()
+    seen: list[float] = []
+
+    def staging_call() -> None:
+        provider._client({"instance": "staging"})
+        staging_configured.set()
+        prod_configured.wait(5)
+        seen.append(provider.spec.settings.schema_refresh_wait_seconds)
+
+    thread = threading.Thread(target=staging_call)
+    thread.start()
+    staging_configured.wait(5)
+    provider._client({"instance": "prod"})
+    prod_configured.set()
+    thread.join(5)
+    assert seen == [30.0]
+    assert provider.spec.settings.schema_refresh_wait_seconds == 900.0

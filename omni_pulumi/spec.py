@@ -794,6 +794,11 @@ class ResourceSpec:
         answer = client.get(path, params=params or None) or {}
         return iter((answer.get(listing.records) if listing.records else answer) or [])
 
+    #: The field of whoami's ``user`` that holds this kind's id for the API key's own object (the
+    #: SCIM user the key acts as). Export leaves that object out: a stack that adopted it would
+    #: delete, on ``destroy``, the user its own key acts as.
+    caller_id_field: ClassVar[str] = ""
+
     def unexportable(self, record: Mapping[str, Any]) -> str | None:
         """Why a listed object is not part of an instance's setup (export leaves it out)."""
         return None

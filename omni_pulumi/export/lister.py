@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from omni_pulumi.credentials import WHOAMI
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniApiError, OmniResourceError
 from omni_pulumi.export.kinds import KINDS, Candidate, Kind, Unexpressible
@@ -96,9 +97,12 @@ def collect(
             continue
         if progress is not None:
             progress.begin(kind.name, len(listing))
+        own = _callers_own(reader, spec.caller_id_field)
         for listed in listing:
             if progress is not None:
                 progress.step()
+            if isinstance(listed, Candidate) and own and listed.id == own:
+                listed = Unexpressible(listed.id, listed.label or listed.id, CALLERS_OWN)
             if isinstance(listed, Unexpressible):
                 result.left.append(Left(kind.name, listed.id, listed.label, listed.reason))
                 continue
@@ -117,6 +121,20 @@ def collect(
             labels[(kind.name, _referenced_id(kind, each))] = each.label
         result.found.extend(found)
     return result
+
+
+CALLERS_OWN = (
+    "the user this API key acts as (Omni's whoami): a stack that adopted it would delete it on "
+    "`pulumi destroy`, so it stays managed in Omni"
+)
+
+
+def _callers_own(reader: ReadOnlyClient, field: str) -> str:
+    """The id whoami gives for the key's own object of a kind (``field`` of its ``user``)."""
+    if not field:
+        return ""
+    answer = reader.get(WHOAMI) or {}
+    return str((answer.get("user") or {}).get(field) or "")
 
 
 def _referenced_id(kind: Kind, found: Found) -> str:

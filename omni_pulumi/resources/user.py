@@ -65,6 +65,7 @@ class UserSpec(ResourceSpec, register=True):
     path = PATH
     listing = Listing(PATH, style="scim")
     needs_org_key = True  # SCIM refuses personal access tokens
+    caller_id_field = "membershipId"  # a SCIM user's id is its membership id (Omni's docs)
     notes = """
 - Users live behind Omni's SCIM API, which takes an **organization API key** only.
 - A SCIM `PUT` replaces the user: optional fields it omits (attribute values, the enterprise

@@ -90,7 +90,8 @@ def test_the_exported_program_adopts_everything_writing_nothing(exported, tmp_pa
         emulator.reset_calls()
         result = stack.up()
         adopted = [d for d in result.diagnostics if "adopted existing" in d]
-        assert len(adopted) == project.declared == 30 + 2 + 5  # + attributes, users
+        # + attributes, users (not the key's own: destroy would delete it)
+        assert len(adopted) == project.declared == 30 + 2 + 4
         assert {s.op for s in result.steps} == {"create"}  # adoption goes through create
         assert all("no setting needed a change" in d for d in adopted), adopted
         assert _writes(emulator) == {}, "adopting what Omni already holds must write nothing"
@@ -99,6 +100,17 @@ def test_the_exported_program_adopts_everything_writing_nothing(exported, tmp_pa
         assert stack.refresh().changes == {}
     finally:
         stack.close()
+
+
+def test_the_user_the_key_acts_as_is_left_out_and_said_why(exported):
+    emulator, _instance, project, out = exported
+    (own,) = [left for left in project.left if left.kind == "User"]
+    assert own.id == emulator.admin_user_id
+    assert "the user this API key acts as" in own.reason and "pulumi destroy" in own.reason
+    program = (out / "__main__.py").read_text()
+    assert f'import_="{emulator.admin_user_id}"' not in program  # not adopted
+    # What refers to the user (a folder permit, a model role) names it by its id instead.
+    assert f'user_id="{emulator.admin_user_id}"' in program
 
 
 def test_a_kind_the_key_cannot_list_is_skipped_with_a_warning(tmp_path, capsys):

@@ -19,7 +19,9 @@ def whoami(ctx: Context) -> dict:
         # The emulator's keys act as an Organization Admin (its seeded admin) unless added otherwise.
         "orgRole": "ORG_ADMIN",
         "rolesByModel": {},
-        "user": {"id": caller.user_id, "membershipId": f"membership-{caller.user_id}"},
+        # A SCIM user's id is its membership id (Omni's docs; see routes/model_roles.py), and the
+        # person's global user id is not modelled: both name the key's SCIM user here.
+        "user": {"id": caller.user_id, "membershipId": caller.user_id},
     }
 
 

@@ -42,9 +42,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    categories = dict(report.user_properties).get("gate", [])
-    if categories:
-        gate.TALLY.record(categories, report)
+    gate.TALLY.record(report)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

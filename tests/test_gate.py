@@ -34,16 +34,22 @@ import pytest
 from tests.support import gate
 
 @pytest.fixture
-def emu():
+def emu(request):
     if {spec_missing}:
-        gate.TALLY.spec_unchecked_tests += 1
-        gate.TALLY.spec_off_reason = "no spec here"
+        gate.spec_off(request.node, "no spec here")
     else:
-        gate.TALLY.spec_checked_exchanges += 3
+        gate.spec_checked(request.node, 3)
 """
 
 
-def run(tmp_path: Path, *, ci: bool, engine: str = "pass", spec_missing: bool = False):
+def run(
+    tmp_path: Path,
+    *,
+    ci: bool,
+    engine: str = "pass",
+    spec_missing: bool = False,
+    workers: list[str] = (),
+):
     project = tmp_path / "project"
     shutil.copytree(TESTS / "support", project / "tests" / "support")
     shutil.copy(TESTS / "conftest.py", project / "tests" / "conftest.py")
@@ -59,7 +65,7 @@ def run(tmp_path: Path, *, ci: bool, engine: str = "pass", spec_missing: bool = 
     if ci:
         env["CI"] = "true"
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *workers, "tests"],
         cwd=project,
         capture_output=True,
         text=True,
@@ -76,6 +82,19 @@ def test_the_last_line_says_what_ran(tmp_path):
         "coverage: engine tests 1 run, 0 skipped; contract tests 1 run, 0 skipped; "
         "spec check on (3 exchanges checked)"
     )
+
+
+def test_the_line_counts_the_same_when_xdist_workers_run_the_tests(tmp_path):
+    """The tally travels in the test reports, so the controller sees what the workers ran."""
+    rc, lines = run(tmp_path, ci=True, workers=["-n", "2"])
+    assert rc == 0, lines
+    assert lines[-1] == (
+        "coverage: engine tests 1 run, 0 skipped; contract tests 1 run, 0 skipped; "
+        "spec check on (3 exchanges checked)"
+    )
+    rc, lines = run(tmp_path / "off", ci=True, spec_missing=True, workers=["-n", "2"])
+    assert lines[-1].endswith("spec check off for 1 emulator tests (no spec here)")
+    assert rc == 1
 
 
 def test_the_line_is_printed_when_tests_fail(tmp_path):

@@ -54,11 +54,10 @@ class Api:
         return body["detail"]
 
 
-def _checked_emulator(**options: Any) -> Iterator[Emulator]:
+def _checked_emulator(item: pytest.Item, **options: Any) -> Iterator[Emulator]:
     checked = contract.spec_available()
     if not checked:
-        gate.TALLY.spec_unchecked_tests += 1
-        gate.TALLY.spec_off_reason = contract.MISSING
+        gate.spec_off(item, contract.MISSING)
         if gate.on_ci():
             pytest.fail(f"CI=true and the spec check is off: {contract.MISSING}", pytrace=False)
     with Emulator(record=True, **options) as emulator:
@@ -75,14 +74,14 @@ def _checked_emulator(**options: Any) -> Iterator[Emulator]:
     if checked:
         live = not emulator.spec_only
         found = [p for e in emulator.exchanges for p in contract.problems(e, live=live)]
-        gate.TALLY.spec_checked_exchanges += len(emulator.exchanges)
+        gate.spec_checked(item, len(emulator.exchanges))
         assert not found, "exchanges break openapi.json:\n" + "\n".join(found)
 
 
 @pytest.fixture
-def emu() -> Iterator[Emulator]:
+def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     """An emulator answering as a live Omni does (the default)."""
-    yield from _checked_emulator()
+    yield from _checked_emulator(request.node)
 
 
 @pytest.fixture
@@ -99,9 +98,9 @@ def refresh_schema(api: Api, model_id: str) -> None:
 
 
 @pytest.fixture
-def spec_emu() -> Iterator[Emulator]:
+def spec_emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     """An emulator keeping the spec's reading where a live Omni differs (``spec_only=True``)."""
-    yield from _checked_emulator(spec_only=True)
+    yield from _checked_emulator(request.node, spec_only=True)
 
 
 @pytest.fixture

@@ -48,7 +48,18 @@ class Tally:
     spec_unchecked_tests: int = 0
     spec_off_reason: str | None = None
 
-    def record(self, categories: list[str], report: pytest.TestReport) -> None:
+    def record(self, report: pytest.TestReport) -> None:
+        """Count one report. Everything counted travels in the report's ``user_properties``, so
+        the tally is the same whether the tests ran here or in pytest-xdist workers."""
+        properties = report.user_properties
+        if report.when == "teardown":  # once per test, with what its fixtures noted
+            for key, value in properties:
+                if key == SPEC_CHECKED:
+                    self.spec_checked_exchanges += value
+                elif key == SPEC_OFF:
+                    self.spec_unchecked_tests += 1
+                    self.spec_off_reason = value
+        categories = dict(properties).get("gate", [])
         for name in categories:
             counts: Counts = getattr(self, name)
             if report.skipped:
@@ -79,6 +90,20 @@ class Tally:
 
 
 TALLY = Tally()
+#: ``user_properties`` keys the spec check notes on a test (see :func:`spec_checked`).
+SPEC_CHECKED, SPEC_OFF = "spec_checked_exchanges", "spec_check_off"
+
+
+def spec_checked(item: pytest.Item, exchanges: int) -> None:
+    """Note on the test that ``exchanges`` emulator exchanges were checked against the spec."""
+    item.user_properties.append((SPEC_CHECKED, exchanges))
+
+
+def spec_off(item: pytest.Item, reason: str) -> None:
+    """Note on the test that its emulator ran without the spec check, and why."""
+    item.user_properties.append((SPEC_OFF, reason))
+
+
 #: Markers whose tests are counted in the coverage line.
 CATEGORIES = ("engine", "contract")
 

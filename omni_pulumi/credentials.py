@@ -12,6 +12,7 @@ personal access token, so those kinds fail the preview with a personal key, and 
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +45,7 @@ class KeyInfo:
     #: ``ORG_ADMIN`` or ``MEMBER``; empty when Omni did not say.
     role: str = ""
     user_id: str = ""
-    #: How many keys the settings hold (only the first is asked about).
+    #: How many keys the settings hold; each was asked about.
     keys: int = 1
 
     @property
@@ -74,14 +75,43 @@ def whoami(settings: OmniSettings) -> dict[str, Any]:
     return answer if isinstance(answer, dict) else {}
 
 
-def _explain(settings: OmniSettings, exc: OmniError) -> OmniError:
-    """The one line that says what to fix, for a whoami that failed."""
+def _ask(settings: OmniSettings) -> KeyInfo:
+    """Whoami with each key of ``settings`` (one call per key, on that key's own budget).
+
+    With ``omni:apiKeys`` every key is asked: requests spread over the keys, so one revoked key
+    would otherwise fail a share of the operation's requests halfway through an ``up``. The key
+    counts as an organization key only if every key is one (SCIM may get any of them).
+    """
+    keys = settings.api_keys
+    infos = []
+    for index, key in enumerate(keys):
+        one = dataclasses.replace(settings, api_keys=(key,))
+        try:
+            answer = whoami(one)
+        except OmniError as exc:
+            which = "" if len(keys) == 1 else f" (API key {index + 1} of {len(keys)})"
+            raise _explain(settings, exc, which) from exc
+        infos.append(
+            KeyInfo(
+                base_url=str(settings.base_url),
+                scope=str(answer.get("keyScope") or "organization"),
+                role=str(answer.get("orgRole") or ""),
+                user_id=str((answer.get("user") or {}).get("id") or ""),
+                keys=len(keys),
+            )
+        )
+    personal = next((info for info in infos if not info.organization), None)
+    return personal or infos[0]
+
+
+def _explain(settings: OmniSettings, exc: OmniError, which: str = "") -> OmniError:
+    """The one line that says what to fix, for a whoami that failed (``which`` names the key)."""
     url = settings.base_url
     if isinstance(exc, OmniConfigError):
         return exc
     if isinstance(exc, OmniAuthError):
         return OmniCredentialsError(
-            f"Omni at {url} refused the API key ({exc.status}: {exc.detail or 'no message'}): set "
+            f"Omni at {url} refused the API key{which} ({exc.status}: {exc.detail or 'no message'}): set "
             f"a valid key with `pulumi config set --secret {API_KEY.key} <key>` or OMNI_API_KEY; it "
             f"may be mistyped, expired or revoked"
         )
@@ -120,16 +150,9 @@ def ensure_credentials(settings: OmniSettings) -> KeyInfo:
         known = _known.get(fingerprint)
         if known is None:
             try:
-                answer = whoami(settings)
-                known = KeyInfo(
-                    base_url=str(settings.base_url),
-                    scope=str(answer.get("keyScope") or "organization"),
-                    role=str(answer.get("orgRole") or ""),
-                    user_id=str((answer.get("user") or {}).get("id") or ""),
-                    keys=len(settings.api_keys),
-                )
+                known = _ask(settings)
             except OmniError as exc:
-                known = _explain(settings, exc)
+                known = exc
             _known[fingerprint] = known
     if isinstance(known, OmniError):
         raise known

@@ -43,7 +43,7 @@ def report(info: credentials.KeyInfo, where: str, base_source: str, key_source: 
     from omni_pulumi.spec import REGISTRY
 
     scope = "organization API key" if info.organization else "personal access token (user key)"
-    keys = f" (1 of {info.keys} keys checked)" if info.keys > 1 else ""
+    keys = f" ({info.keys} keys, each checked)" if info.keys > 1 else ""
     role = f", role {info.role}" if info.role else ""
     user = f", acting as user {info.user_id}" if info.user_id else ""
     kinds = sorted(REGISTRY)

@@ -32,13 +32,13 @@ def test_the_minute_benchmark_runs_every_phase_in_a_new_host(minute, tmp_path, k
     phases = {p.name: p for p in result.phases}
     assert list(phases) == list(minute.PHASES)
     assert phases["up"].steps == {"create": 10}
-    # One call per resource, and the operation's one credential check.
+    # One call per resource, and the operation's credential check (one whoami per key).
     assert phases["destroy"].calls - phases["destroy"].checks == 10
-    assert phases["destroy"].checks == phases["refresh"].checks == 1
-    # A no-op preview and up make no call per resource: only one credential check (whoami) each.
+    assert phases["destroy"].checks == phases["refresh"].checks == keys
+    # A no-op preview and up make no call per resource: only the credential check each.
     for noop in ("preview (no-op)", "up (no-op)"):
         assert phases[noop].calls - phases[noop].checks == 0
-        assert phases[noop].checks == 1
+        assert phases[noop].checks == keys
     # Refresh reads each listable kind from one list answer (connections, environments, labels,
     # folders, groups) and the schedule, whose list is a summary, by id.
     assert phases["refresh"].calls - phases["refresh"].checks == 6

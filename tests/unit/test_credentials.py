@@ -127,3 +127,43 @@ def test_the_host_reports_omni_errors_without_traceback(monkeypatch):
     except KeyError:
         assert host.traceback.format_exc().startswith("Traceback")
     assert host.traceback.format_exception is traceback.format_exception
+
+
+def test_each_of_several_keys_is_checked_and_a_refused_one_is_named(api):
+    """Requests spread over omni:apiKeys, so a revoked key among them would fail a share of an
+    up's requests: the check asks whoami with every key, and names the one Omni refused."""
+    good, revoked = "omni_osk_good_SECRET", "omni_osk_revoked_SECRET"
+
+    def answer(request):
+        if request.headers["Authorization"] == f"Bearer {revoked}":
+            return (401, {}, '{"detail": "API key revoked", "status": 401}')
+        return (200, {}, '{"keyScope": "organization", "user": {"id": "u1"}}')
+
+    api.add_callback("GET", WHOAMI, callback=answer)
+    settings = settings_from(
+        {"omni:baseUrl": BASE_URL, "omni:apiKeys": f'["{good}", "{revoked}"]'}, {}
+    )
+    with pytest.raises(credentials.OmniCredentialsError) as caught:
+        ensure_credentials(settings)
+    message = str(caught.value)
+    assert "refused the API key (API key 2 of 2)" in message and "API key revoked" in message
+    assert good not in message and revoked not in message
+    assert [c.request.headers["Authorization"] for c in api.calls] == [
+        f"Bearer {good}",
+        f"Bearer {revoked}",
+    ]
+
+
+def test_several_keys_are_an_organization_key_only_if_each_is(api):
+    personal = "omni_pat_SECRET"
+
+    def answer(request):
+        scope = "user" if request.headers["Authorization"].endswith(personal) else "organization"
+        return (200, {}, f'{{"keyScope": "{scope}", "user": {{"id": "u1"}}}}')
+
+    api.add_callback("GET", WHOAMI, callback=answer)
+    settings = settings_from(
+        {"omni:baseUrl": BASE_URL, "omni:apiKeys": f'["{API_KEY}", "{personal}"]'}, {}
+    )
+    info = ensure_credentials(settings)
+    assert not info.organization and info.keys == 2

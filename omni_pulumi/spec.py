@@ -30,6 +30,28 @@ if TYPE_CHECKING:
 ID = "id"
 
 
+@dataclass(frozen=True, init=False)
+class When:
+    """A condition on another argument: it holds one of ``values`` (``When("format", "pdf", "png")``).
+
+    An argument declared ``only_when`` it is refused when set while the other holds another value;
+    one ``required_when`` it, when unset while the other holds one of them. An unset or unknown
+    condition refuses nothing: Omni's default, or a value preview does not know yet.
+    """
+
+    arg: str
+    values: tuple[Any, ...]
+
+    def __init__(self, arg: str, *values: Any) -> None:
+        object.__setattr__(self, "arg", arg)
+        object.__setattr__(self, "values", values)
+
+
+#: What a converter (``from_api``) returns for a value Omni's answer holds but does not really give
+#: (a model's empty name mid-rename): the field is left out, so the engine keeps the stack's value.
+ABSENT: Any = object()
+
+
 @dataclass(frozen=True)
 class Arg:
     """Everything the engine, the docs and export must know about one argument, beside its type.
@@ -55,6 +77,12 @@ class Arg:
     ``partial``: a map of which the program manages only the keys it names: keys Omni holds
     beside them are neither read into state nor diffed (a user's attribute values).
     ``hint``: the fix a user should read when the value is refused at preview.
+    ``check``: a rule on the value alone (a cron's syntax): the reason it is refused, or ``None``.
+    ``only_when`` / ``required_when``: a :class:`When` on another argument under which this one
+    applies / must be set (a schedule's ``webhook_url`` with webhook destinations); the refusal is
+    written from the declaration, naming the condition and the fix (the ``hint``).
+    ``kinds``: on an argument others depend on, what its values name in those messages
+    (``"destinations"``: "required for email destinations").
     ``default_doc``: the docs' default where it depends on other arguments (unset otherwise).
     """
 
@@ -75,6 +103,10 @@ class Arg:
     send_null: bool = False
     partial: bool = False
     hint: str = ""
+    check: Callable[[Any], str | None] | None = None
+    only_when: When | None = None
+    required_when: When | None = None
+    kinds: str = ""
     doc: str = ""
     default_doc: str = ""
 
@@ -295,7 +327,8 @@ def _model_from_api(model: type[OmniArgs], value: Any) -> Any:
     out: dict[str, Any] = {}
     for f in fields_of(model):
         found = dig(value, f.read_path)
-        out[f.name] = f.default if found is _MISSING else f.from_api(found)
+        found = ABSENT if found is _MISSING else f.from_api(found)
+        out[f.name] = f.default if found is ABSENT else found
     return out
 
 
@@ -480,7 +513,7 @@ class ResourceSpec:
             values = {**defaults, **{k: v for k, v in given.items() if v is not None}}
         else:
             values = {**model.model_dump(), **{k: given[k] for k in unknown}}
-        return values, list(self.check_rules(values, unknown))
+        return values, [*self.declared_rules(values, unknown), *self.check_rules(values, unknown)]
 
     def _type_problems(self, exc: ValidationError) -> Iterator[tuple[str, str]]:
         hints = {f.name: f.arg.hint for f in self.fields()}
@@ -494,6 +527,40 @@ class ResourceSpec:
                 reason = error["msg"]
             hint = hints.get(prop, "")
             yield prop, reason + (f"; {hint}" if hint else "")
+
+    def declared_rules(
+        self, args: Mapping[str, Any], unknown: set[str]
+    ) -> Iterator[tuple[str, str]]:
+        """The rules the fields declare (:attr:`Arg.check`, :attr:`Arg.only_when`,
+        :attr:`Arg.required_when`), as (argument, reason) pairs whose reason names the fix."""
+        for f in self.fields():
+            value, arg = args.get(f.name), f.arg
+            if f.name in unknown:
+                continue
+            reason = arg.check(value) if arg.check and value is not None else None
+            if reason:
+                yield f.name, reason
+            for when, required in ((arg.required_when, True), (arg.only_when, False)):
+                held = None if when is None or when.arg in unknown else args.get(when.arg)
+                if held is None:
+                    continue  # the condition is Omni's default, or not known yet
+                # Required: refused unset under the values. Only: refused set under others.
+                if (held in when.values) == required == _unset(value):
+                    yield f.name, self._condition_refused(f, when, held, required)
+
+    def _condition_refused(self, f: ArgField, when: When, held: Any, required: bool) -> str:
+        """Why ``f`` is refused while ``when``'s argument holds ``held``, and the fix."""
+        kinds = self.field(when.arg).arg.kinds
+        if required:
+            under = f"for {held} {kinds}" if kinds else f"when {when.arg} is {held!r}"
+            return f"is required {under}" + (f"; {f.arg.hint}" if f.arg.hint else "")
+        if kinds:
+            return f"applies to {_spelled(when.values)} {kinds} only, not {held!r}; leave it unset"
+        allowed = _spelled([repr(v) for v in when.values], "or")
+        return (
+            f"applies only when {when.arg} is {allowed}, not {held!r}; leave it unset or "
+            f"change {when.arg}"
+        )
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
         """Rules across arguments (a dialect's required settings...), as (argument, reason) pairs.
@@ -601,8 +668,9 @@ class ResourceSpec:
             if not f.readable:
                 continue
             found = dig(record, f.read_path)
-            if found is not _MISSING:
-                observed[f.name] = f.from_api(found)
+            value = ABSENT if found is _MISSING else f.from_api(found)
+            if value is not ABSENT:
+                observed[f.name] = value
             if (
                 f.arg.partial
                 and f.name in observed
@@ -793,6 +861,17 @@ class ResourceSpec:
     def id_for_adoption(self, client: OmniClient, adopt_id: str) -> str:
         """The Pulumi id of an adopted object, given the id a user wrote (usually the same)."""
         return adopt_id
+
+
+def _unset(value: Any) -> bool:
+    """Whether a value says nothing (for the declared rules): unset, empty text or an empty list."""
+    return value is None or value == "" or value == []
+
+
+def _spelled(values: Iterable[Any], last: str = "and") -> str:
+    """``a, b and c``."""
+    *head, tail = [str(v) for v in values]
+    return f"{', '.join(head)} {last} {tail}" if head else tail
 
 
 def _quoted(value: Any) -> str:

@@ -4,8 +4,8 @@ Omni's API can change only four things on a connection (PATCH: base role, enviro
 attribute, password, private key); every other setting is fixed at create, so changing it replaces
 the connection. Omni returns few settings and no secrets, so read maps what it returns and leaves
 the rest out, which carries it over from state: those settings cannot show drift, but they never
-make a perpetual diff either. Each dialect's required settings are checked at preview
-(:meth:`ConnectionSpec.check_rules`), where Omni would only refuse them mid-``up``.
+make a perpetual diff either. Each dialect's required settings are checked at preview (declared on
+the arguments, and :meth:`ConnectionSpec.check_rules`), where Omni would only refuse them mid-``up``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import archived
 from omni_pulumi.errors import OmniApiError
 from omni_pulumi.rollback import finish_or_undo
-from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec, When
 
 PATH = "/api/v1/connections"
 
@@ -48,8 +48,6 @@ BaseRole = Literal[
 ]
 #: Read answers name some dialects differently from create (the list's enum says `sqlserver`).
 _READ_DIALECTS = {"sqlserver": "mssql"}
-#: Arguments Omni takes as one comma-separated string; the program passes lists.
-_CSV_ARGS = ("include_schemas", "include_other_catalogs")
 #: Set with a second call after create (the create body does not take it).
 _AFTER_CREATE = "environment_user_attribute"
 SNOWFLAKE_SUFFIX = ".snowflakecomputing.com"
@@ -74,6 +72,17 @@ def _csv(values: list[str]) -> str:
     return ",".join(values)
 
 
+def _no_comma(values: list[str]) -> str | None:
+    """Why a list sent as one comma-separated string is refused: an item holding a comma."""
+    item = next((item for item in values if "," in item), None)
+    if item is None:
+        return None
+    return (
+        f"{item!r} contains a comma, but Omni takes the list as one comma-separated string, so "
+        "it would be read as several names; pass each name as its own list item"
+    )
+
+
 class ConnectionArgs(OmniArgs):
     dialect: Annotated[
         Dialect,
@@ -82,6 +91,7 @@ class ConnectionArgs(OmniArgs):
             # Read answers name some dialects differently from create (`sqlserver`).
             from_api=lambda dialect: _READ_DIALECTS.get(dialect, dialect),
             hint="use one of Omni's dialects, e.g. 'snowflake', 'bigquery', 'postgres'",
+            kinds="connections",
         ),
     ]
     name: Annotated[
@@ -181,24 +191,32 @@ class ConnectionArgs(OmniArgs):
         str | None,
         _replace(
             "Snowflake: the warehouse (may be omitted with OAuth, where each user's default "
-            "applies). Databricks: the SQL warehouse's HTTP path, e.g. `/sql/1.0/warehouses/abc`."
+            "applies). Databricks: the SQL warehouse's HTTP path, e.g. `/sql/1.0/warehouses/abc`.",
+            # Snowflake's need depends on the authentication: check_rules says it.
+            required_when=When("dialect", "databricks"),
+            hint="set the SQL warehouse's HTTP path (databricks), e.g. "
+            "warehouse='/sql/1.0/warehouses/abc123'",
         ),
     ] = None
     default_schema: Annotated[
         str | None,
         Arg(
             computed=True,
+            required_when=When("dialect", "mssql"),
+            hint="set default_schema='dbo'",
             doc="The default schema (required for MSSQL). A change replaces the connection.",
         ),
     ] = None
     include_schemas: Annotated[
         list[str] | None,
-        _replace("Schemas to include; unset includes all.", to_api=_csv),
+        _replace("Schemas to include; unset includes all.", to_api=_csv, check=_no_comma),
     ] = None
     include_other_catalogs: Annotated[
         list[str] | None,
         _replace(
-            "Other catalogs or databases to include (multi-catalog dialects only).", to_api=_csv
+            "Other catalogs or databases to include (multi-catalog dialects only).",
+            to_api=_csv,
+            check=_no_comma,
         ),
     ] = None
     offloaded_schemas: Annotated[
@@ -221,7 +239,9 @@ class ConnectionArgs(OmniArgs):
         str | None,
         _replace(
             "Required for BigQuery (a location such as `us`) and Athena (an AWS region such as "
-            "`us-east-1`)."
+            "`us-east-1`).",
+            required_when=When("dialect", "bigquery", "athena"),
+            hint="set region='us' (a BigQuery location) or region='us-east-1' (an Athena AWS region)",
         ),
     ] = None
     max_billing_bytes: Annotated[
@@ -376,17 +396,7 @@ class ConnectionSpec(ResourceSpec, register=True):
 """
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
-        for name in _CSV_ARGS:
-            if name in unknown:
-                continue
-            for item in args.get(name) or []:
-                if "," in item:
-                    yield (
-                        name,
-                        f"{item!r} contains a comma, but Omni takes the list as one "
-                        "comma-separated string, so it would be read as several names; pass "
-                        "each name as its own list item",
-                    )
+        # The CSV lists, region, default_schema and databricks' warehouse declare their rules.
         if "dialect" in unknown:
             return
         dialect = args.get("dialect")
@@ -397,9 +407,6 @@ class ConnectionSpec(ResourceSpec, register=True):
         def known(name: str) -> bool:
             return name not in unknown and args.get(name) is not None
 
-        if dialect in ("bigquery", "athena") and missing("region"):
-            example = "'us'" if dialect == "bigquery" else "'us-east-1'"
-            yield "region", f"is required for {dialect} connections; set region={example}"
         if dialect == "bigquery" and known("password"):
             problem = _service_account_problem(args["password"])
             if problem:
@@ -421,22 +428,13 @@ class ConnectionSpec(ResourceSpec, register=True):
                 )
             if known("host") and known("host_override"):
                 yield "host_override", "cannot be set together with host; set only one of them"
-        if dialect == "databricks":
-            if missing("warehouse"):
-                yield (
-                    "warehouse",
-                    "is required for databricks connections: the SQL warehouse's HTTP path, "
-                    "e.g. warehouse='/sql/1.0/warehouses/abc123'",
-                )
-            elif known("warehouse") and not args["warehouse"].startswith("/"):
-                yield (
-                    "warehouse",
-                    "for databricks is the SQL warehouse's HTTP path and starts with '/', "
-                    "e.g. warehouse='/sql/1.0/warehouses/abc123' (see the warehouse's "
-                    "Connection details)",
-                )
-        if dialect == "mssql" and missing("default_schema"):
-            yield "default_schema", "is required for mssql connections; set default_schema='dbo'"
+        if dialect == "databricks" and known("warehouse") and not args["warehouse"].startswith("/"):
+            yield (
+                "warehouse",
+                "for databricks is the SQL warehouse's HTTP path and starts with '/', "
+                "e.g. warehouse='/sql/1.0/warehouses/abc123' (see the warehouse's "
+                "Connection details)",
+            )
 
     envelope = "connection"
     update_method = "PATCH"

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
-from omni_pulumi.errors import OmniApiError, OmniConfigError, OmniNotFound
+from omni_pulumi.errors import OmniApiError, OmniConfigError, OmniError, OmniNotFound
+from omni_pulumi.rollback import finish_or_undo
 
 if TYPE_CHECKING:
     from omni_pulumi.client import OmniClient
@@ -72,6 +73,8 @@ class Arg:
     ``ref``: the resource kind whose id the argument holds (export writes a reference to it).
     ``in_path``: the id of the parent the object lives under; part of the URL, never of a body.
     ``in_body``: ``False`` for a setting written through a call of its own (a schedule's pause).
+    ``after_create``: the create's body does not take it: an update right after the create writes
+    it, and the new object is deleted again if Omni refuses it (a connection's user attribute).
     ``exported``: ``False`` for a deprecated spelling export leaves out.
     ``send_null``: an unset value is sent as ``null`` (it clears what Omni holds).
     ``partial``: a map of which the program manages only the keys it names: keys Omni holds
@@ -99,6 +102,7 @@ class Arg:
     ref: str | None = None
     in_path: bool = False
     in_body: bool = True
+    after_create: bool = False
     exported: bool = True
     send_null: bool = False
     partial: bool = False
@@ -409,6 +413,12 @@ class ResourceSpec:
     #: a create whose key is taken fails with the existing object's id and the ``adopt_id`` line
     #: (or, with ``omni:adoptExisting``, takes it over): an interrupted run never makes a second.
     key_enforced: ClassVar[bool] = True
+    #: Where Omni holds no unique key: the arguments that identify the object a create whose answer
+    #: was lost made (a set one must match, an unset one matches anything), and the query
+    #: parameters the search lists with, each naming the argument that fills it where set. A
+    #: replacement still creates first: Omni would take a second object.
+    matched_by: ClassVar[tuple[str, ...]] = ()
+    lookup_params: ClassVar[Mapping[str, str]] = {}
     #: Arguments unique on their own beside the natural key (a user attribute's label): a
     #: replacement that keeps any of them also deletes first.
     also_unique: ClassVar[tuple[str, ...]] = ()
@@ -631,14 +641,15 @@ class ResourceSpec:
     # -- bodies and answers ----------------------------------------------------------------------
 
     def body(self, args: Mapping[str, Any], names: Iterable[str] | None = None) -> dict[str, Any]:
-        """Omni's request body for ``args``: every sent argument, or only ``names``.
+        """Omni's request body for ``args``: the create's (every sent argument but those written
+        after it), or only ``names``.
 
         Unset arguments are left out (Omni keeps or defaults them) unless they say ``send_null``.
         """
         wanted = None if names is None else set(names)
         body: dict[str, Any] = {}
         for f in self.fields():
-            if not f.sent or (wanted is not None and f.name not in wanted):
+            if not f.sent or (f.arg.after_create if wanted is None else f.name not in wanted):
                 continue
             value = args.get(f.name)
             value = None if value is None else f.to_api(value)
@@ -688,8 +699,37 @@ class ResourceSpec:
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Create the object; return its id and what Omni computed (outputs, computed args)."""
-        record = self.unwrap(client.post(self.collection_path(args), json=self.body(args)))
-        return self.id_of(args, record), self.observe(record, args)
+        answer = client.post(self.collection_path(args), json=self.body(args))
+        record = self.unwrap(answer)
+        id_ = self.created_id(args, record, answer)
+        return id_, {**self.observe(record, args), **self.write_after_create(client, id_, args)}
+
+    def created_id(self, args: Mapping[str, Any], record: Mapping[str, Any], answer: Any) -> str:
+        """The Pulumi id of a new object, from the create's ``record`` (in its ``answer``).
+
+        An answer that names no id fails, with Omni's words: no later call could reach the object.
+        """
+        if self.id_api and dig(record, self.id_api) in (_MISSING, None, ""):
+            said = answer if isinstance(answer, Mapping) else {}
+            raise OmniError(
+                f"{self.type_name} {args.get(self.title or '')!r}: Omni answered the create "
+                f"without an id ({said.get('error') or said.get('message') or 'no message'})"
+            )
+        return self.id_of(args, record)
+
+    def write_after_create(
+        self, client: OmniClient, id_: str, args: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Write the ``after_create`` arguments the program sets, with an update; if Omni refuses
+        them, delete the new object again (no half-made object is left). Returns what it saw."""
+        later = {f.name for f in self.fields() if f.arg.after_create and not _unset(args[f.name])}
+        if not later:
+            return {}
+        return finish_or_undo(
+            f"the new {self.type_name} {id_}",
+            lambda: self.update(client, id_, {}, args, later) or {},
+            lambda: self.delete(client, id_, args),
+        )
 
     def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
         """The object as Omni holds it, or ``None`` when it is gone."""
@@ -783,14 +823,16 @@ class ResourceSpec:
         """Write the arguments in ``changed``; return what Omni computed.
 
         A ``PUT`` carries every updatable argument (Omni replaces what it takes), a ``PATCH`` only
-        what changed.
+        what changed, and no call at all when that is nothing (stack settings, an unset value).
         """
         if self.update_method == "PATCH":
             names = changed
         else:
             names = {f.name for f in self.fields() if f.arg.updatable}
-        path = self.item_path(id_, olds)
-        answer = client.request(self.update_method, path, json=self.body(news, names))
+        body = self.body(news, names)
+        if not body and self.update_method == "PATCH":
+            return {}
+        answer = client.request(self.update_method, self.item_path(id_, olds), json=body)
         return self.observe(self.unwrap(answer), news)
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
@@ -801,21 +843,27 @@ class ResourceSpec:
         """The id of an object matching ``args``' natural key, after an ambiguous create.
 
         A POST that timed out may have created the object; finding it here is what keeps a retried
-        create from making a duplicate. ``None`` means it surely does not exist. Derived from the
-        natural key and the listing; a resource with neither cannot tell, and the engine then
-        refuses to try again.
+        create from making a duplicate. ``None`` means it surely does not exist. Derived from the natural key (or :attr:`matched_by`) and the listing;
+        a resource with neither cannot tell, and the engine then refuses to try again.
         """
         if self.natural_key and self._addressed_by_key():
             # Omni addresses the object by its natural key (a label's name): read it directly.
             record = {self.id_api: args[self.natural_key[0]]} if self.id_api else {}
             id_ = self.id_of(args, record)
             return id_ if self.read(client, id_, {}) is not None else None
-        if not self.natural_key or self.listing is None:
+        keys = self.matched_by or (*self.natural_key, *self.natural_scope)
+        if not keys or self.listing is None:
             raise NotImplementedError
+        wanted = {k: args.get(k) for k in keys if not (self.matched_by and args.get(k) is None)}
         parents = {p.name: args[p.name] for p in self.parents()}
-        for record in self.list_records(client, parents):
+        params = {**self.listing.params}
+        params.update(
+            {q: args[a] for q, a in self.lookup_params.items() if args.get(a) is not None}
+        )
+        for record in self.list_records(client, parents, params):
             seen = self.observe(record, args)
-            if all(seen.get(k) == args.get(k) for k in (*self.natural_key, *self.natural_scope)):
+            # A record in Omni's trash is not the object: a read would call it gone.
+            if not record.get("deletedAt") and all(seen.get(k) == v for k, v in wanted.items()):
                 return self.id_of(args, record)
         return None
 

@@ -19,7 +19,6 @@ from pydantic import AfterValidator, Field
 from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import archived
 from omni_pulumi.errors import OmniApiError
-from omni_pulumi.rollback import finish_or_undo
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec, When
 
 PATH = "/api/v1/connections"
@@ -48,8 +47,6 @@ BaseRole = Literal[
 ]
 #: Read answers name some dialects differently from create (the list's enum says `sqlserver`).
 _READ_DIALECTS = {"sqlserver": "mssql"}
-#: Set with a second call after create (the create body does not take it).
-_AFTER_CREATE = "environment_user_attribute"
 SNOWFLAKE_SUFFIX = ".snowflakecomputing.com"
 
 
@@ -155,6 +152,7 @@ class ConnectionArgs(OmniArgs):
             "(`default_values` compared as a set). Set after create, updated in place; unset "
             "removes it.",
             send_null=True,  # null removes the setting
+            after_create=True,  # the create body does not take it
         ),
     ] = None
     host: Annotated[
@@ -437,26 +435,25 @@ class ConnectionSpec(ResourceSpec, register=True):
             )
 
     envelope = "connection"
+    #: Only the four settings Omni's PATCH takes change in place; it answers with no settings.
     update_method = "PATCH"
+    # Names are not unique in Omni: a create whose answer was lost looks for a live connection
+    # of this name, dialect and (where set) database.
+    matched_by = ("name", "dialect", "database")
+    lookup_params = {"name": "name"}
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        created = [f.name for f in self.fields() if f.name != _AFTER_CREATE]
-        id_ = client.post(self.path, json=self.body(args, created))["data"]
-        if args.get(_AFTER_CREATE) is not None:
-            finish_or_undo(
-                f"the new connection {id_}",
-                lambda: super(ConnectionSpec, self).update(client, id_, {}, args, {_AFTER_CREATE}),
-                lambda: self.delete(client, id_, args),
-            )
-        if all(args.get(name) is not None for name in _COMPUTED):
-            return id_, self._computed(args)  # nothing left for Omni to fill in: no read-back
-        # The create answers with the id alone: Omni's defaults for what the program left unset
-        # are read back, or they would be unknown outputs.
+        # The create answers {"data": <id>} alone.
+        id_ = client.post(self.path, json=self.body(args))["data"]
+        self.write_after_create(client, id_, args)
+        if all(args[f.name] is not None for f in self.fields() if f.arg.computed):
+            return id_, {}  # nothing left for Omni to fill in: no read-back
+        # Omni's defaults for what the program left unset are read back, or they would be
+        # unknown outputs.
         try:
-            observed = self.read(client, id_, args) or {}
+            return id_, self.read(client, id_, args) or {}
         except OmniApiError:
-            observed = {}  # only Omni's defaults are missing; the next refresh reads them
-        return id_, self._computed(observed)
+            return id_, {}  # only Omni's defaults are missing; the next refresh reads them
 
     def observe(
         self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None
@@ -465,26 +462,12 @@ class ConnectionSpec(ResourceSpec, register=True):
         attribute = record.get("userAttributeNameForConnectionEnvironments")
         if attribute or "userAttributeNameForConnectionEnvironments" in record:
             values = record.get("userAttributeValuesForDefaultEnvironment") or []
-            observed[_AFTER_CREATE] = (
+            observed["environment_user_attribute"] = (
                 {"attribute_name": attribute, "default_values": sorted(values)}
                 if attribute
                 else None
             )
         return observed
-
-    def update(
-        self,
-        client: OmniClient,
-        id_: str,
-        olds: Mapping[str, Any],
-        news: dict[str, Any],
-        changed: set[str],
-    ) -> dict[str, Any]:
-        # Only the four settings Omni's PATCH takes change in place; it answers with no settings.
-        wanted = {name for name in changed if news.get(name) is not None or name == _AFTER_CREATE}
-        if wanted:
-            super().update(client, id_, olds, news, wanted)
-        return self._computed(olds)
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
         # Archives; 410 "already archived" is a not-found to the engine, and nothing is said then.
@@ -495,25 +478,3 @@ class ConnectionSpec(ResourceSpec, register=True):
             "it can be restored in Omni's connection settings, but its passwords and keys were "
             "deleted for good",
         )
-
-    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        answer = client.get(self.path, params={"name": args["name"]}) or {}
-        for connection in answer.get("connections") or []:
-            seen = self.observe(connection)
-            if (
-                seen["name"] == args["name"]
-                and seen["dialect"] == args["dialect"]
-                and (args.get("database") is None or seen.get("database") == args["database"])
-                and not connection.get("deletedAt")
-            ):
-                return connection["id"]
-        return None
-
-    @staticmethod
-    def _computed(observed: Mapping[str, Any]) -> dict[str, Any]:
-        """The values Omni fills in where the program left them unset."""
-        return {name: observed.get(name) for name in _COMPUTED}
-
-
-#: The settings Omni fills in where the program leaves them unset.
-_COMPUTED = ("base_role", "database", "default_schema")

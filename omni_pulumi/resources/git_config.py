@@ -274,8 +274,6 @@ class GitConfigSpec(ResourceSpec, register=True):
             changed.add("token")
         if changed & {"deploy_private_key", "deploy_key_passphrase"}:
             changed |= {"deploy_private_key", "deploy_key_passphrase"}
-        if not self.body(news, changed):
-            return {}
         return super().update(client, id_, olds, news, changed)
 
     def observe(

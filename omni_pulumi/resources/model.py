@@ -224,6 +224,15 @@ class ModelSpec(ResourceSpec, register=True):
     export_label = "{model_name}"
     path = PATH
     listing = Listing(PATH, style="cursor")
+    # A live model of the kind on the connection (the query's filter), with the name and base
+    # where set, is the one a create whose answer was lost made (names are Omni's for SCHEMA
+    # models, so not a key).
+    matched_by = ("model_kind", "model_name", "base_model_id")
+    lookup_params = {
+        "connectionId": "connection_id",
+        "modelKind": "model_kind",
+        "name": "model_name",
+    }
     args_model = ModelArgs
     id_doc = "the model's uuid"
     notes = _NOTES
@@ -291,12 +300,7 @@ class ModelSpec(ResourceSpec, register=True):
         else:
             made = self._create_when_schema_ready(client, args)
         record = made.get("model") if isinstance(made.get("model"), dict) else made
-        id_ = record.get("id") if isinstance(record, dict) else None
-        if not id_:
-            raise OmniError(
-                f"Model {args.get('model_name')!r}: Omni answered the create without a model id "
-                f"({made.get('error') or made.get('message') or 'no message'})"
-            )
+        id_ = self.created_id(args, record, made)
         observed: dict[str, Any] = {"refresh_schema": _refreshes(args)}
         if args.get("model_name") is None:
             # The name is Omni's (a SCHEMA model's is its connection's): read it, since a write
@@ -368,20 +372,6 @@ class ModelSpec(ResourceSpec, register=True):
                 f"DELETE archives only shared and extension models, not {kind} ones. Delete it "
                 "in Omni if it is no longer needed."
             )
-
-    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        params = {"connectionId": args["connection_id"], "modelKind": args["model_kind"]}
-        if args.get("model_name"):
-            params["name"] = args["model_name"]
-        for record in client.paginate_cursor(PATH, params):
-            if record.get("deletedAt") or record.get("modelKind") != args["model_kind"]:
-                continue
-            if args.get("model_name") and record.get("name") != args["model_name"]:
-                continue
-            if args.get("base_model_id") and record.get("baseModelId") != args["base_model_id"]:
-                continue
-            return record["id"]
-        return None
 
     # -- helpers ---------------------------------------------------------------------------------
 

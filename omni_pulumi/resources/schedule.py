@@ -21,7 +21,7 @@ from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.cron import validate_aws_cron, validate_timezone
 from omni_pulumi.diagnostics import warn
-from omni_pulumi.errors import OmniBadRequest, OmniError
+from omni_pulumi.errors import OmniBadRequest
 from omni_pulumi.spec import ABSENT, Arg, Listing, OmniArgs, Output, ResourceSpec, When
 
 PATH = "/api/v1/schedules"
@@ -322,12 +322,7 @@ class ScheduleSpec(ResourceSpec, register=True):
         params = {"userId": args["user_id"]} if args.get("user_id") else None
         # testNow stays false: true would deliver the schedule now and return no id.
         made = client.post(self.path, params=params, json={**self.body(args), "testNow": False})
-        id_ = (made or {}).get("id")
-        if not id_:
-            raise OmniError(
-                f"Schedule {args['name']!r}: Omni answered the create without an id "
-                f"({(made or {}).get('message') or 'no message'})"
-            )
+        id_ = self.created_id(args, made or {}, made)
         if args.get("paused"):
             self._set_paused(client, id_, True)
         # The create answers with the id only (and an S3 schedule's trust settings, which only

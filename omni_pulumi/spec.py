@@ -413,6 +413,9 @@ class ResourceSpec:
     #: a create whose key is taken fails with the existing object's id and the ``adopt_id`` line
     #: (or, with ``omni:adoptExisting``, takes it over): an interrupted run never makes a second.
     key_enforced: ClassVar[bool] = True
+    #: The fix for a refusal Omni is known to give this kind, by (call, HTTP status): a template
+    #: filled with the arguments (``{name!r}``), added to Omni's error (a label still in use).
+    refusals: ClassVar[Mapping[tuple[Literal["create", "delete"], int], str]] = {}
     #: Where Omni holds no unique key: the arguments that identify the object a create whose answer
     #: was lost made (a set one must match, an unset one matches anything), and the query
     #: parameters the search lists with, each naming the argument that fills it where set. A
@@ -699,7 +702,10 @@ class ResourceSpec:
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Create the object; return its id and what Omni computed (outputs, computed args)."""
-        answer = client.post(self.collection_path(args), json=self.body(args))
+        try:
+            answer = client.post(self.collection_path(args), json=self.body(args))
+        except OmniApiError as exc:
+            raise self.refused("create", exc, args) from None
         record = self.unwrap(answer)
         id_ = self.created_id(args, record, answer)
         return id_, {**self.observe(record, args), **self.write_after_create(client, id_, args)}
@@ -837,7 +843,17 @@ class ResourceSpec:
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
         """Delete the object. A 404 is handled by the engine as already deleted."""
-        client.delete(self.item_path(id_, state))
+        try:
+            client.delete(self.item_path(id_, state))
+        except OmniApiError as exc:
+            raise self.refused("delete", exc, state) from None
+
+    def refused(
+        self, call: Literal["create", "delete"], exc: OmniApiError, args: Mapping[str, Any]
+    ) -> OmniApiError:
+        """Omni's refusal of ``call``, with the fix :attr:`refusals` knows for it (same class)."""
+        hint = self.refusals.get((call, exc.status))
+        return exc.with_hint(hint.format_map(args)) if hint else exc
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         """The id of an object matching ``args``' natural key, after an ambiguous create.

@@ -18,7 +18,6 @@ from pydantic import Field, field_validator
 
 from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient
-from omni_pulumi.errors import OmniConflict
 from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec, When
 
 GitProvider = Literal[
@@ -245,16 +244,13 @@ class GitConfigSpec(ResourceSpec, register=True):
     read_params = {"include": "webhookSecret"}
     update_method = "PATCH"
 
+    refusals = {
+        ("create", 409): "Model {model_id} already has a git configuration: manage it with "
+        "adopt_id={model_id!r} or opts=pulumi.ResourceOptions(import_={model_id!r})"
+    }
+
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        model_id = args["model_id"]
-        try:
-            id_, observed = super().create(client, args)
-        except OmniConflict as exc:
-            hint = (
-                f"Model {model_id} already has a git configuration: manage it with "
-                f"adopt_id={model_id!r} or opts=pulumi.ResourceOptions(import_={model_id!r})"
-            )
-            raise exc.with_hint(hint) from None
+        id_, observed = super().create(client, args)
         if "webhook_secret" not in observed:
             observed.update(self.read(client, id_, args) or {})
         return id_, observed

@@ -340,9 +340,10 @@ class ScheduleSpec(ResourceSpec, register=True):
         news: dict[str, Any],
         changed: set[str],
     ) -> dict[str, Any]:
-        # Three doors: the settings with one whole PUT, the owner and the pause with their own.
+        # Three doors: the settings with one whole PUT, the owner and the pause (not in the body)
+        # with their own.
         path = self.item_path(id_)
-        if changed & _PUT_NAMES:
+        if any(self.field(name).sent for name in changed):
             client.put(path, json=self._put_body(news))
         if "user_id" in changed:
             client.put(f"{path}/transfer-ownership", json={"userId": news["user_id"]})
@@ -452,10 +453,6 @@ def _destination_rules(args: Mapping[str, Any], unknown: set[str]) -> Iterable[t
                 yield "recipients", f"{address!r} is not an email address"
     if kind == "slack" and args.get("slack_recipient_type") == "channel" and len(recipients) > 1:
         yield "recipients", "a Slack channel delivery takes exactly one channel id"
-
-
-#: Arguments written by the PUT (the dashboard is fixed; pause and owner have their own calls).
-_PUT_NAMES = {n for n in ScheduleArgs.model_fields if n not in ("identifier", "paused", "user_id")}
 
 
 def _recipients(value: Any) -> list[str] | None:

@@ -2,7 +2,7 @@
 
 Omni refuses a bad cron or zone only when the request is sent, mid-``pulumi up``. Checking here lets
 ``pulumi preview`` name the argument and the fix instead. Each check returns the reason a value is
-refused, or ``None`` when it is fine, so resources can put it in their own ``check_rules`` message.
+refused, or ``None`` when it is fine: an argument declares it as its ``Arg(check=...)``.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
-from omni_pulumi.errors import OmniApiError, OmniConfigError, OmniNotFound
+from omni_pulumi.errors import OmniApiError, OmniConfigError, OmniError, OmniNotFound
+from omni_pulumi.rollback import finish_or_undo
 
 if TYPE_CHECKING:
     from omni_pulumi.client import OmniClient
@@ -32,6 +33,28 @@ ID = "id"
 
 #: The settings of the engine call each thread is serving (see :meth:`ResourceSpec.configure`).
 _CALL = threading.local()
+
+
+@dataclass(frozen=True, init=False)
+class When:
+    """A condition on another argument: it holds one of ``values`` (``When("format", "pdf", "png")``).
+
+    An argument declared ``only_when`` it is refused when set while the other holds another value;
+    one ``required_when`` it, when unset while the other holds one of them. An unset or unknown
+    condition refuses nothing: Omni's default, or a value preview does not know yet.
+    """
+
+    arg: str
+    values: tuple[Any, ...]
+
+    def __init__(self, arg: str, *values: Any) -> None:
+        object.__setattr__(self, "arg", arg)
+        object.__setattr__(self, "values", values)
+
+
+#: What a converter (``from_api``) returns for a value Omni's answer holds but does not really give
+#: (a model's empty name mid-rename): the field is left out, so the engine keeps the stack's value.
+ABSENT: Any = object()
 
 
 @dataclass(frozen=True)
@@ -54,11 +77,19 @@ class Arg:
     ``ref``: the resource kind whose id the argument holds (export writes a reference to it).
     ``in_path``: the id of the parent the object lives under; part of the URL, never of a body.
     ``in_body``: ``False`` for a setting written through a call of its own (a schedule's pause).
+    ``after_create``: the create's body does not take it: an update right after the create writes
+    it, and the new object is deleted again if Omni refuses it (a connection's user attribute).
     ``exported``: ``False`` for a deprecated spelling export leaves out.
     ``send_null``: an unset value is sent as ``null`` (it clears what Omni holds).
     ``partial``: a map of which the program manages only the keys it names: keys Omni holds
     beside them are neither read into state nor diffed (a user's attribute values).
     ``hint``: the fix a user should read when the value is refused at preview.
+    ``check``: a rule on the value alone (a cron's syntax): the reason it is refused, or ``None``.
+    ``only_when`` / ``required_when``: a :class:`When` on another argument under which this one
+    applies / must be set (a schedule's ``webhook_url`` with webhook destinations); the refusal is
+    written from the declaration, naming the condition and the fix (the ``hint``).
+    ``kinds``: on an argument others depend on, what its values name in those messages
+    (``"destinations"``: "required for email destinations").
     ``default_doc``: the docs' default where it depends on other arguments (unset otherwise).
     """
 
@@ -75,10 +106,15 @@ class Arg:
     ref: str | None = None
     in_path: bool = False
     in_body: bool = True
+    after_create: bool = False
     exported: bool = True
     send_null: bool = False
     partial: bool = False
     hint: str = ""
+    check: Callable[[Any], str | None] | None = None
+    only_when: When | None = None
+    required_when: When | None = None
+    kinds: str = ""
     doc: str = ""
     default_doc: str = ""
 
@@ -299,7 +335,8 @@ def _model_from_api(model: type[OmniArgs], value: Any) -> Any:
     out: dict[str, Any] = {}
     for f in fields_of(model):
         found = dig(value, f.read_path)
-        out[f.name] = f.default if found is _MISSING else f.from_api(found)
+        found = ABSENT if found is _MISSING else f.from_api(found)
+        out[f.name] = f.default if found is ABSENT else found
     return out
 
 
@@ -380,6 +417,15 @@ class ResourceSpec:
     #: a create whose key is taken fails with the existing object's id and the ``adopt_id`` line
     #: (or, with ``omni:adoptExisting``, takes it over): an interrupted run never makes a second.
     key_enforced: ClassVar[bool] = True
+    #: The fix for a refusal Omni is known to give this kind, by (call, HTTP status): a template
+    #: filled with the arguments (``{name!r}``), added to Omni's error (a label still in use).
+    refusals: ClassVar[Mapping[tuple[Literal["create", "delete"], int], str]] = {}
+    #: Where Omni holds no unique key: the arguments that identify the object a create whose answer
+    #: was lost made (a set one must match, an unset one matches anything), and the query
+    #: parameters the search lists with, each naming the argument that fills it where set. A
+    #: replacement still creates first: Omni would take a second object.
+    matched_by: ClassVar[tuple[str, ...]] = ()
+    lookup_params: ClassVar[Mapping[str, str]] = {}
     #: Arguments unique on their own beside the natural key (a user attribute's label): a
     #: replacement that keeps any of them also deletes first.
     also_unique: ClassVar[tuple[str, ...]] = ()
@@ -484,7 +530,7 @@ class ResourceSpec:
             values = {**defaults, **{k: v for k, v in given.items() if v is not None}}
         else:
             values = {**model.model_dump(), **{k: given[k] for k in unknown}}
-        return values, list(self.check_rules(values, unknown))
+        return values, [*self.declared_rules(values, unknown), *self.check_rules(values, unknown)]
 
     def _type_problems(self, exc: ValidationError) -> Iterator[tuple[str, str]]:
         hints = {f.name: f.arg.hint for f in self.fields()}
@@ -498,6 +544,40 @@ class ResourceSpec:
                 reason = error["msg"]
             hint = hints.get(prop, "")
             yield prop, reason + (f"; {hint}" if hint else "")
+
+    def declared_rules(
+        self, args: Mapping[str, Any], unknown: set[str]
+    ) -> Iterator[tuple[str, str]]:
+        """The rules the fields declare (:attr:`Arg.check`, :attr:`Arg.only_when`,
+        :attr:`Arg.required_when`), as (argument, reason) pairs whose reason names the fix."""
+        for f in self.fields():
+            value, arg = args.get(f.name), f.arg
+            if f.name in unknown:
+                continue
+            reason = arg.check(value) if arg.check and value is not None else None
+            if reason:
+                yield f.name, reason
+            for when, required in ((arg.required_when, True), (arg.only_when, False)):
+                held = None if when is None or when.arg in unknown else args.get(when.arg)
+                if held is None:
+                    continue  # the condition is Omni's default, or not known yet
+                # Required: refused unset under the values. Only: refused set under others.
+                if (held in when.values) == required == _unset(value):
+                    yield f.name, self._condition_refused(f, when, held, required)
+
+    def _condition_refused(self, f: ArgField, when: When, held: Any, required: bool) -> str:
+        """Why ``f`` is refused while ``when``'s argument holds ``held``, and the fix."""
+        kinds = self.field(when.arg).arg.kinds
+        if required:
+            under = f"for {held} {kinds}" if kinds else f"when {when.arg} is {held!r}"
+            return f"is required {under}" + (f"; {f.arg.hint}" if f.arg.hint else "")
+        if kinds:
+            return f"applies to {_spelled(when.values)} {kinds} only, not {held!r}; leave it unset"
+        allowed = _spelled([repr(v) for v in when.values], "or")
+        return (
+            f"applies only when {when.arg} is {allowed}, not {held!r}; leave it unset or "
+            f"change {when.arg}"
+        )
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
         """Rules across arguments (a dialect's required settings...), as (argument, reason) pairs.
@@ -576,14 +656,15 @@ class ResourceSpec:
     # -- bodies and answers ----------------------------------------------------------------------
 
     def body(self, args: Mapping[str, Any], names: Iterable[str] | None = None) -> dict[str, Any]:
-        """Omni's request body for ``args``: every sent argument, or only ``names``.
+        """Omni's request body for ``args``: the create's (every sent argument but those written
+        after it), or only ``names``.
 
         Unset arguments are left out (Omni keeps or defaults them) unless they say ``send_null``.
         """
         wanted = None if names is None else set(names)
         body: dict[str, Any] = {}
         for f in self.fields():
-            if not f.sent or (wanted is not None and f.name not in wanted):
+            if not f.sent or (f.arg.after_create if wanted is None else f.name not in wanted):
                 continue
             value = args.get(f.name)
             value = None if value is None else f.to_api(value)
@@ -613,8 +694,9 @@ class ResourceSpec:
             if not f.readable:
                 continue
             found = dig(record, f.read_path)
-            if found is not _MISSING:
-                observed[f.name] = f.from_api(found)
+            value = ABSENT if found is _MISSING else f.from_api(found)
+            if value is not ABSENT:
+                observed[f.name] = value
             if (
                 f.arg.partial
                 and f.name in observed
@@ -632,8 +714,40 @@ class ResourceSpec:
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Create the object; return its id and what Omni computed (outputs, computed args)."""
-        record = self.unwrap(client.post(self.collection_path(args), json=self.body(args)))
-        return self.id_of(args, record), self.observe(record, args)
+        try:
+            answer = client.post(self.collection_path(args), json=self.body(args))
+        except OmniApiError as exc:
+            raise self.refused("create", exc, args) from None
+        record = self.unwrap(answer)
+        id_ = self.created_id(args, record, answer)
+        return id_, {**self.observe(record, args), **self.write_after_create(client, id_, args)}
+
+    def created_id(self, args: Mapping[str, Any], record: Mapping[str, Any], answer: Any) -> str:
+        """The Pulumi id of a new object, from the create's ``record`` (in its ``answer``).
+
+        An answer that names no id fails, with Omni's words: no later call could reach the object.
+        """
+        if self.id_api and dig(record, self.id_api) in (_MISSING, None, ""):
+            said = answer if isinstance(answer, Mapping) else {}
+            raise OmniError(
+                f"{self.type_name} {args.get(self.title or '')!r}: Omni answered the create "
+                f"without an id ({said.get('error') or said.get('message') or 'no message'})"
+            )
+        return self.id_of(args, record)
+
+    def write_after_create(
+        self, client: OmniClient, id_: str, args: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Write the ``after_create`` arguments the program sets, with an update; if Omni refuses
+        them, delete the new object again (no half-made object is left). Returns what it saw."""
+        later = {f.name for f in self.fields() if f.arg.after_create and not _unset(args[f.name])}
+        if not later:
+            return {}
+        return finish_or_undo(
+            f"the new {self.type_name} {id_}",
+            lambda: self.update(client, id_, {}, args, later) or {},
+            lambda: self.delete(client, id_, args),
+        )
 
     def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
         """The object as Omni holds it, or ``None`` when it is gone."""
@@ -727,39 +841,57 @@ class ResourceSpec:
         """Write the arguments in ``changed``; return what Omni computed.
 
         A ``PUT`` carries every updatable argument (Omni replaces what it takes), a ``PATCH`` only
-        what changed.
+        what changed, and no call at all when that is nothing (stack settings, an unset value).
         """
         if self.update_method == "PATCH":
             names = changed
         else:
             names = {f.name for f in self.fields() if f.arg.updatable}
-        path = self.item_path(id_, olds)
-        answer = client.request(self.update_method, path, json=self.body(news, names))
+        body = self.body(news, names)
+        if not body and self.update_method == "PATCH":
+            return {}
+        answer = client.request(self.update_method, self.item_path(id_, olds), json=body)
         return self.observe(self.unwrap(answer), news)
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
         """Delete the object. A 404 is handled by the engine as already deleted."""
-        client.delete(self.item_path(id_, state))
+        try:
+            client.delete(self.item_path(id_, state))
+        except OmniApiError as exc:
+            raise self.refused("delete", exc, state) from None
+
+    def refused(
+        self, call: Literal["create", "delete"], exc: OmniApiError, args: Mapping[str, Any]
+    ) -> OmniApiError:
+        """Omni's refusal of ``call``, with the fix :attr:`refusals` knows for it (same class)."""
+        hint = self.refusals.get((call, exc.status))
+        return exc.with_hint(hint.format_map(args)) if hint else exc
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         """The id of an object matching ``args``' natural key, after an ambiguous create.
 
         A POST that timed out may have created the object; finding it here is what keeps a retried
-        create from making a duplicate. ``None`` means it surely does not exist. Derived from the
-        natural key and the listing; a resource with neither cannot tell, and the engine then
-        refuses to try again.
+        create from making a duplicate. ``None`` means it surely does not exist. Derived from the natural key (or :attr:`matched_by`) and the listing;
+        a resource with neither cannot tell, and the engine then refuses to try again.
         """
         if self.natural_key and self._addressed_by_key():
             # Omni addresses the object by its natural key (a label's name): read it directly.
             record = {self.id_api: args[self.natural_key[0]]} if self.id_api else {}
             id_ = self.id_of(args, record)
             return id_ if self.read(client, id_, {}) is not None else None
-        if not self.natural_key or self.listing is None:
+        keys = self.matched_by or (*self.natural_key, *self.natural_scope)
+        if not keys or self.listing is None:
             raise NotImplementedError
+        wanted = {k: args.get(k) for k in keys if not (self.matched_by and args.get(k) is None)}
         parents = {p.name: args[p.name] for p in self.parents()}
-        for record in self.list_records(client, parents):
+        params = {**self.listing.params}
+        params.update(
+            {q: args[a] for q, a in self.lookup_params.items() if args.get(a) is not None}
+        )
+        for record in self.list_records(client, parents, params):
             seen = self.observe(record, args)
-            if all(seen.get(k) == args.get(k) for k in (*self.natural_key, *self.natural_scope)):
+            # A record in Omni's trash is not the object: a read would call it gone.
+            if not record.get("deletedAt") and all(seen.get(k) == v for k, v in wanted.items()):
                 return self.id_of(args, record)
         return None
 
@@ -810,6 +942,17 @@ class ResourceSpec:
     def id_for_adoption(self, client: OmniClient, adopt_id: str) -> str:
         """The Pulumi id of an adopted object, given the id a user wrote (usually the same)."""
         return adopt_id
+
+
+def _unset(value: Any) -> bool:
+    """Whether a value says nothing (for the declared rules): unset, empty text or an empty list."""
+    return value is None or value == "" or value == []
+
+
+def _spelled(values: Iterable[Any], last: str = "and") -> str:
+    """``a, b and c``."""
+    *head, tail = [str(v) for v in values]
+    return f"{', '.join(head)} {last} {tail}" if head else tail
 
 
 def _quoted(value: Any) -> str:

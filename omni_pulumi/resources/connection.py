@@ -4,8 +4,8 @@ Omni's API can change only four things on a connection (PATCH: base role, enviro
 attribute, password, private key); every other setting is fixed at create, so changing it replaces
 the connection. Omni returns few settings and no secrets, so read maps what it returns and leaves
 the rest out, which carries it over from state: those settings cannot show drift, but they never
-make a perpetual diff either. Each dialect's required settings are checked at preview
-(:meth:`ConnectionSpec.check_rules`), where Omni would only refuse them mid-``up``.
+make a perpetual diff either. Each dialect's required settings are checked at preview (declared on
+the arguments, and :meth:`ConnectionSpec.check_rules`), where Omni would only refuse them mid-``up``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from pydantic import AfterValidator, Field
 from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import archived
 from omni_pulumi.errors import OmniApiError
-from omni_pulumi.rollback import finish_or_undo
-from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec, When
 
 PATH = "/api/v1/connections"
 
@@ -48,10 +47,6 @@ BaseRole = Literal[
 ]
 #: Read answers name some dialects differently from create (the list's enum says `sqlserver`).
 _READ_DIALECTS = {"sqlserver": "mssql"}
-#: Arguments Omni takes as one comma-separated string; the program passes lists.
-_CSV_ARGS = ("include_schemas", "include_other_catalogs")
-#: Set with a second call after create (the create body does not take it).
-_AFTER_CREATE = "environment_user_attribute"
 SNOWFLAKE_SUFFIX = ".snowflakecomputing.com"
 
 
@@ -74,6 +69,17 @@ def _csv(values: list[str]) -> str:
     return ",".join(values)
 
 
+def _no_comma(values: list[str]) -> str | None:
+    """Why a list sent as one comma-separated string is refused: an item holding a comma."""
+    item = next((item for item in values if "," in item), None)
+    if item is None:
+        return None
+    return (
+        f"{item!r} contains a comma, but Omni takes the list as one comma-separated string, so "
+        "it would be read as several names; pass each name as its own list item"
+    )
+
+
 class ConnectionArgs(OmniArgs):
     dialect: Annotated[
         Dialect,
@@ -82,6 +88,7 @@ class ConnectionArgs(OmniArgs):
             # Read answers name some dialects differently from create (`sqlserver`).
             from_api=lambda dialect: _READ_DIALECTS.get(dialect, dialect),
             hint="use one of Omni's dialects, e.g. 'snowflake', 'bigquery', 'postgres'",
+            kinds="connections",
         ),
     ]
     name: Annotated[
@@ -145,6 +152,7 @@ class ConnectionArgs(OmniArgs):
             "(`default_values` compared as a set). Set after create, updated in place; unset "
             "removes it.",
             send_null=True,  # null removes the setting
+            after_create=True,  # the create body does not take it
         ),
     ] = None
     host: Annotated[
@@ -181,24 +189,32 @@ class ConnectionArgs(OmniArgs):
         str | None,
         _replace(
             "Snowflake: the warehouse (may be omitted with OAuth, where each user's default "
-            "applies). Databricks: the SQL warehouse's HTTP path, e.g. `/sql/1.0/warehouses/abc`."
+            "applies). Databricks: the SQL warehouse's HTTP path, e.g. `/sql/1.0/warehouses/abc`.",
+            # Snowflake's need depends on the authentication: check_rules says it.
+            required_when=When("dialect", "databricks"),
+            hint="set the SQL warehouse's HTTP path (databricks), e.g. "
+            "warehouse='/sql/1.0/warehouses/abc123'",
         ),
     ] = None
     default_schema: Annotated[
         str | None,
         Arg(
             computed=True,
+            required_when=When("dialect", "mssql"),
+            hint="set default_schema='dbo'",
             doc="The default schema (required for MSSQL). A change replaces the connection.",
         ),
     ] = None
     include_schemas: Annotated[
         list[str] | None,
-        _replace("Schemas to include; unset includes all.", to_api=_csv),
+        _replace("Schemas to include; unset includes all.", to_api=_csv, check=_no_comma),
     ] = None
     include_other_catalogs: Annotated[
         list[str] | None,
         _replace(
-            "Other catalogs or databases to include (multi-catalog dialects only).", to_api=_csv
+            "Other catalogs or databases to include (multi-catalog dialects only).",
+            to_api=_csv,
+            check=_no_comma,
         ),
     ] = None
     offloaded_schemas: Annotated[
@@ -221,7 +237,9 @@ class ConnectionArgs(OmniArgs):
         str | None,
         _replace(
             "Required for BigQuery (a location such as `us`) and Athena (an AWS region such as "
-            "`us-east-1`)."
+            "`us-east-1`).",
+            required_when=When("dialect", "bigquery", "athena"),
+            hint="set region='us' (a BigQuery location) or region='us-east-1' (an Athena AWS region)",
         ),
     ] = None
     max_billing_bytes: Annotated[
@@ -376,17 +394,7 @@ class ConnectionSpec(ResourceSpec, register=True):
 """
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
-        for name in _CSV_ARGS:
-            if name in unknown:
-                continue
-            for item in args.get(name) or []:
-                if "," in item:
-                    yield (
-                        name,
-                        f"{item!r} contains a comma, but Omni takes the list as one "
-                        "comma-separated string, so it would be read as several names; pass "
-                        "each name as its own list item",
-                    )
+        # The CSV lists, region, default_schema and databricks' warehouse declare their rules.
         if "dialect" in unknown:
             return
         dialect = args.get("dialect")
@@ -397,9 +405,6 @@ class ConnectionSpec(ResourceSpec, register=True):
         def known(name: str) -> bool:
             return name not in unknown and args.get(name) is not None
 
-        if dialect in ("bigquery", "athena") and missing("region"):
-            example = "'us'" if dialect == "bigquery" else "'us-east-1'"
-            yield "region", f"is required for {dialect} connections; set region={example}"
         if dialect == "bigquery" and known("password"):
             problem = _service_account_problem(args["password"])
             if problem:
@@ -421,44 +426,34 @@ class ConnectionSpec(ResourceSpec, register=True):
                 )
             if known("host") and known("host_override"):
                 yield "host_override", "cannot be set together with host; set only one of them"
-        if dialect == "databricks":
-            if missing("warehouse"):
-                yield (
-                    "warehouse",
-                    "is required for databricks connections: the SQL warehouse's HTTP path, "
-                    "e.g. warehouse='/sql/1.0/warehouses/abc123'",
-                )
-            elif known("warehouse") and not args["warehouse"].startswith("/"):
-                yield (
-                    "warehouse",
-                    "for databricks is the SQL warehouse's HTTP path and starts with '/', "
-                    "e.g. warehouse='/sql/1.0/warehouses/abc123' (see the warehouse's "
-                    "Connection details)",
-                )
-        if dialect == "mssql" and missing("default_schema"):
-            yield "default_schema", "is required for mssql connections; set default_schema='dbo'"
+        if dialect == "databricks" and known("warehouse") and not args["warehouse"].startswith("/"):
+            yield (
+                "warehouse",
+                "for databricks is the SQL warehouse's HTTP path and starts with '/', "
+                "e.g. warehouse='/sql/1.0/warehouses/abc123' (see the warehouse's "
+                "Connection details)",
+            )
 
     envelope = "connection"
+    #: Only the four settings Omni's PATCH takes change in place; it answers with no settings.
     update_method = "PATCH"
+    # Names are not unique in Omni: a create whose answer was lost looks for a live connection
+    # of this name, dialect and (where set) database.
+    matched_by = ("name", "dialect", "database")
+    lookup_params = {"name": "name"}
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        created = [f.name for f in self.fields() if f.name != _AFTER_CREATE]
-        id_ = client.post(self.path, json=self.body(args, created))["data"]
-        if args.get(_AFTER_CREATE) is not None:
-            finish_or_undo(
-                f"the new connection {id_}",
-                lambda: super(ConnectionSpec, self).update(client, id_, {}, args, {_AFTER_CREATE}),
-                lambda: self.delete(client, id_, args),
-            )
-        if all(args.get(name) is not None for name in _COMPUTED):
-            return id_, self._computed(args)  # nothing left for Omni to fill in: no read-back
-        # The create answers with the id alone: Omni's defaults for what the program left unset
-        # are read back, or they would be unknown outputs.
+        # The create answers {"data": <id>} alone.
+        id_ = client.post(self.path, json=self.body(args))["data"]
+        self.write_after_create(client, id_, args)
+        if all(args[f.name] is not None for f in self.fields() if f.arg.computed):
+            return id_, {}  # nothing left for Omni to fill in: no read-back
+        # Omni's defaults for what the program left unset are read back, or they would be
+        # unknown outputs.
         try:
-            observed = self.read(client, id_, args) or {}
+            return id_, self.read(client, id_, args) or {}
         except OmniApiError:
-            observed = {}  # only Omni's defaults are missing; the next refresh reads them
-        return id_, self._computed(observed)
+            return id_, {}  # only Omni's defaults are missing; the next refresh reads them
 
     def observe(
         self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None
@@ -467,26 +462,12 @@ class ConnectionSpec(ResourceSpec, register=True):
         attribute = record.get("userAttributeNameForConnectionEnvironments")
         if attribute or "userAttributeNameForConnectionEnvironments" in record:
             values = record.get("userAttributeValuesForDefaultEnvironment") or []
-            observed[_AFTER_CREATE] = (
+            observed["environment_user_attribute"] = (
                 {"attribute_name": attribute, "default_values": sorted(values)}
                 if attribute
                 else None
             )
         return observed
-
-    def update(
-        self,
-        client: OmniClient,
-        id_: str,
-        olds: Mapping[str, Any],
-        news: dict[str, Any],
-        changed: set[str],
-    ) -> dict[str, Any]:
-        # Only the four settings Omni's PATCH takes change in place; it answers with no settings.
-        wanted = {name for name in changed if news.get(name) is not None or name == _AFTER_CREATE}
-        if wanted:
-            super().update(client, id_, olds, news, wanted)
-        return self._computed(olds)
 
     def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
         # Archives; 410 "already archived" is a not-found to the engine, and nothing is said then.
@@ -497,25 +478,3 @@ class ConnectionSpec(ResourceSpec, register=True):
             "it can be restored in Omni's connection settings, but its passwords and keys were "
             "deleted for good",
         )
-
-    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        answer = client.get(self.path, params={"name": args["name"]}) or {}
-        for connection in answer.get("connections") or []:
-            seen = self.observe(connection)
-            if (
-                seen["name"] == args["name"]
-                and seen["dialect"] == args["dialect"]
-                and (args.get("database") is None or seen.get("database") == args["database"])
-                and not connection.get("deletedAt")
-            ):
-                return connection["id"]
-        return None
-
-    @staticmethod
-    def _computed(observed: Mapping[str, Any]) -> dict[str, Any]:
-        """The values Omni fills in where the program left them unset."""
-        return {name: observed.get(name) for name in _COMPUTED}
-
-
-#: The settings Omni fills in where the program leaves them unset.
-_COMPUTED = ("base_role", "database", "default_schema")

@@ -16,7 +16,6 @@ from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniApiError
-from omni_pulumi.rollback import finish_or_undo
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 #: Answers of an instance that does not serve the list at all.
@@ -50,6 +49,7 @@ class ConnectionEnvironmentArgs(OmniArgs):
         Arg(
             updatable=True,
             unordered=True,
+            after_create=True,  # the create takes connections only: a PUT right after sets them
             hint="pass a list of strings such as ['dev', 'staging']",
             doc="Values of the base connection's environment user attribute that select this "
             "environment, compared as a set; unique across the base's environments. Updated in "
@@ -91,6 +91,7 @@ class ConnectionEnvironmentSpec(ResourceSpec, register=True):
     # User attribute values are unique per base connection, so a replacement under the same base
     # (a new environment connection) must delete the old record first, or Omni refuses the values.
     natural_key = ("base_connection_id",)
+    matched_by = ("base_connection_id", "environment_connection_id")
     notes = """\
 - Omni has no GET by id for connection environments; read uses the list
   (`GET /api/v1/connection-environments`) and matches the id. That list is absent from the spec of
@@ -120,9 +121,7 @@ class ConnectionEnvironmentSpec(ResourceSpec, register=True):
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         # One POST makes the record; its values need a second call (undone if Omni refuses them).
-        answer = client.post(
-            self.path, json=self.body(args, ("base_connection_id", "environment_connection_id"))
-        )
+        answer = client.post(self.path, json=self.body(args))
         env = args["environment_connection_id"]
         records = (answer or {}).get("connectionEnvironments") or []
         record = next((r for r in records if r.get("connectionId") == env), None)
@@ -131,15 +130,7 @@ class ConnectionEnvironmentSpec(ResourceSpec, register=True):
                 201, "POST", self.path, f"the answer holds no environment for connection {env}"
             )
         id_ = record["id"]
-        observed = self.observe(record)
-        if args["user_attribute_values"]:
-            finish_or_undo(
-                f"the new connection environment {id_}",
-                lambda: self.update(client, id_, observed, args, {"user_attribute_values"}),
-                lambda: self.delete(client, id_, args),
-            )
-            observed["user_attribute_values"] = sorted(args["user_attribute_values"])
-        return id_, observed
+        return id_, {**self.observe(record), **self.write_after_create(client, id_, args)}
 
     def read(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> dict[str, Any] | None:
         try:
@@ -158,14 +149,10 @@ class ConnectionEnvironmentSpec(ResourceSpec, register=True):
             return {f.name: state.get(f.name) for f in self.fields()}
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        # The pair (base, environment) names the record; the base alone is the replacement's key.
+        # The pair (base, environment) names the record (matched_by); the base alone is the
+        # replacement's key.
         try:
-            for record in self.list_records(client, {}):
-                seen = self.observe(record)
-                if all(
-                    seen[k] == args[k] for k in ("base_connection_id", "environment_connection_id")
-                ):
-                    return record["id"]
+            return super().find_existing(client, args)
         except OmniApiError as exc:
             if exc.status not in _NO_LIST:
                 raise

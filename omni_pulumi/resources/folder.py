@@ -14,7 +14,7 @@ from pydantic import Field
 
 from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient, quote_segment
-from omni_pulumi.errors import OmniAuthError, OmniBadRequest, OmniNotFound
+from omni_pulumi.errors import OmniApiError, OmniAuthError, OmniNotFound
 from omni_pulumi.listcache import LISTS
 from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
 
@@ -111,6 +111,10 @@ class FolderSpec(ResourceSpec, register=True):
     natural_key = ("name",)
     natural_scope = ("parent_folder_id",)
     key_enforced = False
+    refusals = {
+        ("delete", 400): "Folder {name!r} still holds documents or folders: move them out in "
+        "Omni, or set `force_destroy=True` (then `pulumi up`) to delete it with its content"
+    }
     outputs = {
         "path": Output("The folder's full path in Omni, generated from the hierarchy."),
     }
@@ -219,12 +223,8 @@ class FolderSpec(ResourceSpec, register=True):
         params = {"force": "true"} if state.get("force_destroy") else None
         try:
             client.delete(f"{PATH}/{quote_segment(id_)}", params=params)
-        except OmniBadRequest as exc:
-            hint = (
-                f"Folder {state.get('name')!r} still holds documents or folders: move them out in "
-                "Omni, or set `force_destroy=True` (then `pulumi up`) to delete it with its content"
-            )
-            raise exc.with_hint(hint) from None
+        except OmniApiError as exc:
+            raise self.refused("delete", exc, state) from None
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         """The folder of this name under this parent, from the shared listing (a burst of creates

@@ -18,8 +18,7 @@ from pydantic import Field, field_validator
 
 from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient
-from omni_pulumi.errors import OmniConflict
-from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec
+from omni_pulumi.spec import Arg, OmniArgs, Output, ResourceSpec, When
 
 GitProvider = Literal[
     "github", "gitlab", "azure_devops", "bitbucket", "bitbucket_datacenter", "auto"
@@ -74,7 +73,9 @@ class GitConfigArgs(OmniArgs):
             updatable=True,
             secret=True,
             write_only=True,
-            hint="use the token's value only (letters, digits, `_`, `-`, `.`)",
+            required_when=When("auth_method", "https_token"),
+            only_when=When("auth_method", "https_token"),
+            hint="pass the token's value only (letters, digits, `_`, `-`, `.`)",
             doc="The HTTPS token (deploy token, PAT...) for `auth_method='https_token'`. Omni never "
             "returns it; a change in the program sends the new one.",
         ),
@@ -86,6 +87,7 @@ class GitConfigArgs(OmniArgs):
             updatable=True,
             secret=True,
             write_only=True,
+            only_when=When("auth_method", "ssh"),
             doc="Your own SSH deploy private key (PEM, RSA or ED25519) instead of one Omni "
             "generates; ssh auth only. Omni never returns it. Changing it rotates the key in "
             "place: authorize the new public key with the git provider first.",
@@ -229,15 +231,7 @@ class GitConfigSpec(ResourceSpec, register=True):
                     "ssh_url",
                     "differs from clone_url; set only clone_url (ssh_url is deprecated)",
                 )
-        if "auth_method" in unknown:
-            return
-        method = known.get("auth_method")
-        if method == "https_token" and "token" not in unknown and not known.get("token"):
-            yield "token", "is required when auth_method is 'https_token'"
-        if method == "ssh" and known.get("token"):
-            yield "token", "is for auth_method='https_token'; remove it or change auth_method"
-        if method == "https_token" and known.get("deploy_private_key"):
-            yield "deploy_private_key", "is for ssh auth only; remove it or set auth_method='ssh'"
+        # token and deploy_private_key declare the auth_method they go with.
         if (
             known.get("deploy_key_passphrase")
             and "deploy_private_key" not in unknown
@@ -250,16 +244,13 @@ class GitConfigSpec(ResourceSpec, register=True):
     read_params = {"include": "webhookSecret"}
     update_method = "PATCH"
 
+    refusals = {
+        ("create", 409): "Model {model_id} already has a git configuration: manage it with "
+        "adopt_id={model_id!r} or opts=pulumi.ResourceOptions(import_={model_id!r})"
+    }
+
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        model_id = args["model_id"]
-        try:
-            id_, observed = super().create(client, args)
-        except OmniConflict as exc:
-            hint = (
-                f"Model {model_id} already has a git configuration: manage it with "
-                f"adopt_id={model_id!r} or opts=pulumi.ResourceOptions(import_={model_id!r})"
-            )
-            raise exc.with_hint(hint) from None
+        id_, observed = super().create(client, args)
         if "webhook_secret" not in observed:
             observed.update(self.read(client, id_, args) or {})
         return id_, observed
@@ -279,8 +270,6 @@ class GitConfigSpec(ResourceSpec, register=True):
             changed.add("token")
         if changed & {"deploy_private_key", "deploy_key_passphrase"}:
             changed |= {"deploy_private_key", "deploy_key_passphrase"}
-        if not self.body(news, changed):
-            return {}
         return super().update(client, id_, olds, news, changed)
 
     def observe(

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from omni_pulumi.client import OmniClient
-from omni_pulumi.errors import OmniConflict
 from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
 
 #: CSS hex notation: 3, 4, 6 or 8 digits (`#abc`, `#abcd`, `#aabbcc`, `#aabbccdd`); 5 or 7 mean
@@ -80,19 +78,14 @@ class LabelSpec(ResourceSpec, register=True):
 - `verified` and `homepage` need an Organization Admin key (403 otherwise).
 """
 
+    refusals = {
+        ("delete", 409): "Label {name!r} is still applied to documents: remove it from every "
+        "document in Omni first, or keep it in Omni with the resource option "
+        "`retain_on_delete=True`"
+    }
+
     # Omni addresses a label by its current name, which a rename changes while the id stays.
     id_api = "name"
 
     def address(self, id_: str, state: Mapping[str, Any]) -> str:
         return state.get("name") or id_
-
-    def delete(self, client: OmniClient, id_: str, state: Mapping[str, Any]) -> None:
-        try:
-            super().delete(client, id_, state)
-        except OmniConflict as exc:
-            hint = (
-                f"Label {self.address(id_, state)!r} is still applied to documents: remove it "
-                "from every document in Omni first, or keep it in Omni with the resource option "
-                "`retain_on_delete=True`"
-            )
-            raise exc.with_hint(hint) from None

@@ -29,7 +29,7 @@ from omni_pulumi.diagnostics import archived, warn
 from omni_pulumi.errors import OmniApiError, OmniBadRequest, OmniError, OmniNotFound
 from omni_pulumi.jobs import FAILED, JobWait, job_status, wait_for_job
 from omni_pulumi.resources.connection import ConnectionSpec
-from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
+from omni_pulumi.spec import ABSENT, Arg, Listing, OmniArgs, ResourceSpec, When
 
 PATH = "/api/v1/models"
 
@@ -70,6 +70,7 @@ class ModelArgs(OmniArgs):
         ModelKind,
         Arg(
             hint="use SCHEMA, SHARED, SHARED_EXTENSION, BRANCH or QUERY",
+            kinds="models",
             doc="`SCHEMA` (one per connection, generated from the warehouse), `SHARED`, "
             "`SHARED_EXTENSION`, `BRANCH` or `QUERY` (an empty model under a workbook model, "
             "populated through the model YAML endpoint).",
@@ -83,6 +84,9 @@ class ModelArgs(OmniArgs):
             computed=True,
             api="modelName",
             read_api="name",
+            # Empty is a partial answer (a live rename answers with empty fields, finding 14):
+            # a model always has a name, so the stack's is kept.
+            from_api=lambda name: name or ABSENT,
             hint="leave it unset for a SCHEMA model",
             doc="The model's name. A rename is written in place (PATCH) and read back. Unset: "
             "the name Omni gives. A SCHEMA model takes its connection's name whatever the create "
@@ -93,6 +97,8 @@ class ModelArgs(OmniArgs):
         Uuid | None,
         Arg(
             ref="Model",
+            required_when=When("model_kind", *BASED_KINDS),
+            only_when=When("model_kind", "SHARED", *BASED_KINDS),
             hint="pass another Model's `id` (a uuid)",
             doc="The model this one is based on; required for SHARED_EXTENSION, BRANCH and QUERY "
             "(a workbook model for QUERY).",
@@ -115,8 +121,9 @@ class ModelArgs(OmniArgs):
     uses_isolated_branches: Annotated[
         bool | None,
         Arg(
+            only_when=When("model_kind", "SHARED_EXTENSION"),
             doc="For SHARED_EXTENSION models: show branches on the extension's page instead of the "
-            "parent shared model's. Unset: Omni's default."
+            "parent shared model's. Unset: Omni's default.",
         ),
     ] = None
     refresh_schema: Annotated[
@@ -214,6 +221,15 @@ class ModelSpec(ResourceSpec, register=True):
     export_label = "{model_name}"
     path = PATH
     listing = Listing(PATH, style="cursor")
+    # A live model of the kind on the connection (the query's filter), with the name and base
+    # where set, is the one a create whose answer was lost made (names are Omni's for SCHEMA
+    # models, so not a key).
+    matched_by = ("model_kind", "model_name", "base_model_id")
+    lookup_params = {
+        "connectionId": "connection_id",
+        "modelKind": "model_kind",
+        "name": "model_name",
+    }
     args_model = ModelArgs
     id_doc = "the model's uuid"
     notes = _NOTES
@@ -232,14 +248,10 @@ class ModelSpec(ResourceSpec, register=True):
         return _TRANSIENT_MODELS.get(record.get("modelKind"))
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Any:
+        # base_model_id and uses_isolated_branches declare the kinds they go with.
         kind = args.get("model_kind")
         if "model_kind" in unknown:
             return
-        if "base_model_id" not in unknown:
-            if kind in BASED_KINDS and not args.get("base_model_id"):
-                yield "base_model_id", f"is required for {kind} models; pass the base Model's `id`"
-            if kind == "SCHEMA" and args.get("base_model_id"):
-                yield "base_model_id", "a SCHEMA model has no base model; leave it unset"
         if "model_name" not in unknown and kind == "SCHEMA" and args.get("model_name"):
             yield (
                 "model_name",
@@ -248,16 +260,8 @@ class ModelSpec(ResourceSpec, register=True):
                 "gives Omni's name) and rename the connection to rename the model",
             )
         if "refresh_schema" not in unknown and args.get("refresh_schema") and kind != "SCHEMA":
+            # Not declared: `false` is allowed on any kind (it is what they do anyway).
             yield "refresh_schema", "only SCHEMA models have a schema to refresh; leave it unset"
-        if (
-            "uses_isolated_branches" not in unknown
-            and args.get("uses_isolated_branches") is not None
-            and kind != "SHARED_EXTENSION"
-        ):
-            yield (
-                "uses_isolated_branches",
-                "applies to SHARED_EXTENSION models only; leave it unset",
-            )
 
     def check_change(
         self, olds: dict[str, Any], news: dict[str, Any], replacing: set[str]
@@ -288,12 +292,7 @@ class ModelSpec(ResourceSpec, register=True):
         else:
             made = self._create_when_schema_ready(client, args)
         record = made.get("model") if isinstance(made.get("model"), dict) else made
-        id_ = record.get("id") if isinstance(record, dict) else None
-        if not id_:
-            raise OmniError(
-                f"Model {args.get('model_name')!r}: Omni answered the create without a model id "
-                f"({made.get('error') or made.get('message') or 'no message'})"
-            )
+        id_ = self.created_id(args, record, made)
         observed: dict[str, Any] = {"refresh_schema": _refreshes(args)}
         if args.get("model_name") is None:
             # The name is Omni's (a SCHEMA model's is its connection's): read it, since a write
@@ -311,16 +310,6 @@ class ModelSpec(ResourceSpec, register=True):
             if record.get("id") == id_:
                 return None if record.get("deletedAt") else self.observe(record)
         return None
-
-    def observe(
-        self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None
-    ) -> dict[str, Any]:
-        # An empty name is left out (kept from state): a model always has one, so empty is a
-        # partial answer (a live rename answers with empty fields, finding 14).
-        observed = super().observe(record, state)
-        if not observed.get("model_name"):
-            observed.pop("model_name", None)
-        return observed
 
     def update(
         self,
@@ -375,20 +364,6 @@ class ModelSpec(ResourceSpec, register=True):
                 f"DELETE archives only shared and extension models, not {kind} ones. Delete it "
                 "in Omni if it is no longer needed."
             )
-
-    def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
-        params = {"connectionId": args["connection_id"], "modelKind": args["model_kind"]}
-        if args.get("model_name"):
-            params["name"] = args["model_name"]
-        for record in client.paginate_cursor(PATH, params):
-            if record.get("deletedAt") or record.get("modelKind") != args["model_kind"]:
-                continue
-            if args.get("model_name") and record.get("name") != args["model_name"]:
-                continue
-            if args.get("base_model_id") and record.get("baseModelId") != args["base_model_id"]:
-                continue
-            return record["id"]
-        return None
 
     # -- helpers ---------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ demands name, schedule, timezone and destination even for a partial change), the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field
 
@@ -21,41 +21,14 @@ from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient, quote_segment
 from omni_pulumi.cron import validate_aws_cron, validate_timezone
 from omni_pulumi.diagnostics import warn
-from omni_pulumi.errors import OmniBadRequest, OmniError
-from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec, camel
+from omni_pulumi.errors import OmniBadRequest
+from omni_pulumi.spec import ABSENT, Arg, Listing, OmniArgs, Output, ResourceSpec, When
 
 PATH = "/api/v1/schedules"
 
 Destination = Literal["email", "webhook", "sftp", "slack", "s3"]
 Format = Literal["link_only", "pdf", "png", "csv", "xlsx", "json"]
 Condition = Literal["RESULTS_CHANGED", "RESULTS_UNCHANGED", "RESULTS_PRESENT", "RESULTS_MISSING"]
-
-#: Per destination: the arguments it needs, and those it may also take. Every other destination
-#: argument belongs to another destination and is refused.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "email": ("recipients",),
-    "webhook": ("webhook_url",),
-    "slack": ("slack_recipient_type", "recipients"),
-    "s3": ("bucket_name", "region", "role_arn"),
-    "sftp": (),
-}
-OPTIONAL: dict[str, tuple[str, ...]] = {"email": ("fan_out",), "s3": ("key_prefix",)}
-DESTINATION_ARGS = (
-    "recipients",
-    "webhook_url",
-    "slack_recipient_type",
-    "bucket_name",
-    "key_prefix",
-    "region",
-    "role_arn",
-    "fan_out",
-)
-#: Format options the spec limits to some formats.
-FORMAT_ONLY: dict[str, tuple[str, ...]] = {
-    "hide_title": ("pdf", "png"),
-    "hide_hidden_fields": ("csv", "xlsx"),
-}
-
 
 #: Where Omni's read holds the destination's settings.
 _DESTINATION = "destinations.0.metadata."
@@ -65,9 +38,19 @@ def _opt(doc: str, **kw: Any) -> Arg:
     return Arg(updatable=True, doc=doc, **kw)
 
 
-def _option(doc: str, api: str) -> Arg:
-    """A format option: top-level in the create body, in ``metadata`` in Omni's read."""
-    return _opt(doc, computed=True, read_api=f"metadata.{api}")
+def _dest(doc: str, api: str, *kinds: str, optional: bool = False, **kw: Any) -> Arg:
+    """A destination's setting: for the destination ``kinds`` only, required by them unless
+    ``optional``, read back from the destination's metadata."""
+    when = When("destination_type", *kinds)
+    required = None if optional else when
+    return _opt(doc, read_api=_DESTINATION + api, only_when=when, required_when=required, **kw)
+
+
+def _option(doc: str, api: str, *formats: str) -> Arg:
+    """A format option (for ``formats`` only, where given): top-level in the create body, in
+    ``metadata`` in Omni's read."""
+    only = When("format", *formats) if formats else None
+    return _opt(doc, computed=True, read_api=f"metadata.{api}", only_when=only)
 
 
 class ScheduleArgs(OmniArgs):
@@ -85,16 +68,23 @@ class ScheduleArgs(OmniArgs):
         str,
         _opt(
             "When it runs: an AWS cron expression with 6 fields (minute hour day-of-month month "
-            "day-of-week year), e.g. `0 9 ? * MON-FRI *`."
+            "day-of-week year), e.g. `0 9 ? * MON-FRI *`.",
+            check=validate_aws_cron,
         ),
     ]
-    timezone: Annotated[str, _opt("The IANA timezone `schedule` is read in, e.g. `Europe/Paris`.")]
+    timezone: Annotated[
+        str,
+        _opt(
+            "The IANA timezone `schedule` is read in, e.g. `Europe/Paris`.", check=validate_timezone
+        ),
+    ]
     format: Annotated[
         Format,
         _opt(
             "`link_only`, `pdf`, `png`, `csv`, `xlsx` or `json`.",
             read_api="destinations.0.format",
             hint="use link_only, pdf, png, csv, xlsx or json",
+            kinds="formats",
         ),
     ]
     destination_type: Annotated[
@@ -103,35 +93,43 @@ class ScheduleArgs(OmniArgs):
             "`email` (needs `recipients`), `webhook` (`webhook_url`), `slack` "
             "(`slack_recipient_type`, `recipients`) or `s3` (`bucket_name`, `region`, `role_arn`). "
             "`sftp` cannot be configured through Omni's API (see notes).",
+            read_api=_DESTINATION + "type",
+            # A destination type this provider does not know is left to the stack.
+            from_api=lambda kind: kind if kind in get_args(Destination) else ABSENT,
             hint="use email, webhook, slack or s3",
+            kinds="destinations",
         ),
     ]
     recipients: Annotated[
         list[str] | None,
-        _opt(
+        _dest(
             "email: the addresses; slack: one channel id (`channel`) or Slack user ids (`users`). "
             "Compared as a set.",
+            "recipients",
+            "email",
+            "slack",
             unordered=True,
-            read_api=_DESTINATION + "recipients",
             from_api=lambda value: _recipients(value),
         ),
     ] = None
     webhook_url: Annotated[
         str | None,
         Field(pattern=r"^https?://"),
-        _opt(
+        _dest(
             "webhook: the URL Omni posts to. Kept as a Pulumi secret: such URLs often carry a "
             "token (Slack incoming webhooks).",
+            "webhookUrl",
+            "webhook",
             secret=True,
-            read_api=_DESTINATION + "webhookUrl",
             hint="use the http(s) URL Omni should post to",
         ),
     ] = None
     slack_recipient_type: Annotated[
         Literal["channel", "users"] | None,
-        _opt(
+        _dest(
             "slack: `channel` or `users` (direct messages).",
-            read_api=_DESTINATION + "slackRecipientType",
+            "slackRecipientType",
+            "slack",
             # Omni's list answer spells it "Channel"/"Users"; the create body takes lowercase.
             from_api=lambda value: str(value).lower() if value else value,
             hint="use 'channel' or 'users'",
@@ -140,30 +138,32 @@ class ScheduleArgs(OmniArgs):
     bucket_name: Annotated[
         str | None,
         Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
-        _opt(
+        _dest(
             "s3: the bucket (3 to 63 lowercase characters).",
-            read_api=_DESTINATION + "bucketName",
+            "bucketName",
+            "s3",
             hint="use the bucket's name",
         ),
     ] = None
     key_prefix: Annotated[
         str | None,
-        _opt(
+        _dest(
             "s3: the key prefix (folder) written to.",
+            "keyPrefix",
+            "s3",
+            optional=True,
             computed=True,
-            read_api=_DESTINATION + "keyPrefix",
         ),
     ] = None
-    region: Annotated[
-        str | None, _opt("s3: the bucket's AWS region.", read_api=_DESTINATION + "region")
-    ] = None
+    region: Annotated[str | None, _dest("s3: the bucket's AWS region.", "region", "s3")] = None
     role_arn: Annotated[
         str | None,
         Field(pattern=r"^arn:aws[\w-]*:iam::\d{12}:role/.+"),
-        _opt(
+        _dest(
             "s3: the IAM role Omni assumes to write (trusting the `s3_deliverer_role_arn` output "
             "with the `s3_external_id` output as sts:ExternalId).",
-            read_api=_DESTINATION + "roleArn",
+            "roleArn",
+            "s3",
             hint="use an IAM role ARN such as arn:aws:iam::123456789012:role/omni-delivery",
         ),
     ] = None
@@ -200,12 +200,20 @@ class ScheduleArgs(OmniArgs):
     ] = None
     fan_out: Annotated[
         bool | None,
-        _opt("email: send each recipient a personalized delivery.", computed=True),
+        # The schedule's own fanOut, not the destination's metadata, holds it.
+        _opt(
+            "email: send each recipient a personalized delivery.",
+            computed=True,
+            only_when=When("destination_type", "email"),
+        ),
     ] = None
     hide_hidden_fields: Annotated[
-        bool | None, _option("csv/xlsx: leave hidden fields out.", "hideHiddenFields")
+        bool | None,
+        _option("csv/xlsx: leave hidden fields out.", "hideHiddenFields", "csv", "xlsx"),
     ] = None
-    hide_title: Annotated[bool | None, _option("pdf/png: hide the title.", "hideTitle")] = None
+    hide_title: Annotated[
+        bool | None, _option("pdf/png: hide the title.", "hideTitle", "pdf", "png")
+    ] = None
     kill_jobs_on_failure: Annotated[
         bool | None, _opt("Stop the whole delivery if any query fails.", computed=True)
     ] = None
@@ -219,6 +227,7 @@ class ScheduleArgs(OmniArgs):
             "The IANA timezone the queries run in (distinct from `timezone`, which says when the "
             "schedule fires). Unset: no override.",
             read_api="metadata.timezoneOverride",
+            check=validate_timezone,
             send_null=True,  # a null override clears one set earlier
         ),
     ] = None
@@ -294,33 +303,12 @@ class ScheduleSpec(ResourceSpec, register=True):
     }
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
-        def known(name: str) -> bool:
-            return name not in unknown
-
-        if known("schedule") and args.get("schedule") is not None:
-            reason = validate_aws_cron(args["schedule"])
-            if reason:
-                yield "schedule", reason
-        for name in ("timezone", "timezone_override"):
-            if known(name) and args.get(name):
-                reason = validate_timezone(args[name])
-                if reason:
-                    yield name, reason
+        # The destination's and the formats' arguments declare which values they go with.
         yield from _destination_rules(args, unknown)
         pair = ("condition_type", "condition_query_map_key")
-        if all(map(known, pair)) and (args.get(pair[0]) is None) != (args.get(pair[1]) is None):
+        if not unknown & set(pair) and (args.get(pair[0]) is None) != (args.get(pair[1]) is None):
             missing = pair[1] if args.get(pair[0]) is not None else pair[0]
             yield missing, "an alert needs both condition_type and condition_query_map_key"
-        if known("format"):
-            for option, formats in FORMAT_ONLY.items():
-                if known(option) and args.get(option) is not None and args["format"] not in formats:
-                    yield (
-                        option,
-                        (
-                            f"applies to {' and '.join(formats)} formats only, not "
-                            f"{args['format']!r}; leave it unset"
-                        ),
-                    )
 
     path = "/api/v1/schedules"
     listing = Listing(
@@ -334,12 +322,7 @@ class ScheduleSpec(ResourceSpec, register=True):
         params = {"userId": args["user_id"]} if args.get("user_id") else None
         # testNow stays false: true would deliver the schedule now and return no id.
         made = client.post(self.path, params=params, json={**self.body(args), "testNow": False})
-        id_ = (made or {}).get("id")
-        if not id_:
-            raise OmniError(
-                f"Schedule {args['name']!r}: Omni answered the create without an id "
-                f"({(made or {}).get('message') or 'no message'})"
-            )
+        id_ = self.created_id(args, made or {}, made)
         if args.get("paused"):
             self._set_paused(client, id_, True)
         # The create answers with the id only (and an S3 schedule's trust settings, which only
@@ -357,9 +340,10 @@ class ScheduleSpec(ResourceSpec, register=True):
         news: dict[str, Any],
         changed: set[str],
     ) -> dict[str, Any]:
-        # Three doors: the settings with one whole PUT, the owner and the pause with their own.
+        # Three doors: the settings with one whole PUT, the owner and the pause (not in the body)
+        # with their own.
         path = self.item_path(id_)
-        if changed & _PUT_NAMES:
+        if any(self.field(name).sent for name in changed):
             client.put(path, json=self._put_body(news))
         if "user_id" in changed:
             client.put(f"{path}/transfer-ownership", json={"userId": news["user_id"]})
@@ -394,10 +378,11 @@ class ScheduleSpec(ResourceSpec, register=True):
         removes must be said, not left out (left out, Omni keeps its value)."""
         body = self.body(args)
         body.setdefault("filterConfig", {})  # no filters: Omni takes no null here
-        for option, formats in FORMAT_ONLY.items():
-            if args["format"] not in formats:
+        for f in self.fields():
+            when = f.arg.only_when
+            if when is not None and when.arg == "format" and args["format"] not in when.values:
                 # Omni's value (a pdf's hideTitle=true) would make the new format's PUT a 400.
-                body[camel(option)] = False
+                body[f.api_name] = False
         return body
 
     def observe(
@@ -416,21 +401,17 @@ class ScheduleSpec(ResourceSpec, register=True):
                 "or the owner's access, then re-enable it in Omni"
             )
         observed = super().observe(record, state)
-        meta = dig_destination(record)
-        kind = meta.get("type")
-        if kind in REQUIRED:
-            observed["destination_type"] = kind
-            for name in DESTINATION_ARGS:
-                if name == "fan_out":
-                    continue  # the schedule's own fanOut says it
-                if name not in REQUIRED[kind] + OPTIONAL.get(kind, ()) or (
-                    name in OPTIONAL.get(kind, ()) and name not in observed
-                ):
-                    observed[name] = None
-        else:
-            for name in (*DESTINATION_ARGS, "destination_type"):
-                if name != "fan_out":
-                    observed.pop(name, None)
+        kind = observed.get("destination_type")
+        for f in self.fields():
+            when = f.arg.only_when
+            if when is None or not f.read_path.startswith(_DESTINATION):
+                continue  # not a setting of the destination (fan_out is the schedule's own)
+            if kind is None:
+                observed.pop(f.name, None)  # no destination this provider knows: kept from state
+            elif kind not in when.values or (
+                f.arg.required_when is None and f.name not in observed
+            ):
+                observed[f.name] = None
         effective, mine = record.get("filterConfig"), (state or {}).get("filter_config")
         observed.pop("filter_config", None)
         if isinstance(effective, Mapping) and isinstance(mine, Mapping):
@@ -450,14 +431,6 @@ class ScheduleSpec(ResourceSpec, register=True):
                 raise
 
 
-def dig_destination(record: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The first destination's metadata (its type and settings), or an empty mapping."""
-    destinations = record.get("destinations") or []
-    first = destinations[0] if destinations and isinstance(destinations[0], Mapping) else {}
-    meta = first.get("metadata")
-    return meta if isinstance(meta, Mapping) else {}
-
-
 def _destination_rules(args: Mapping[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
     if "destination_type" in unknown:
         return
@@ -471,15 +444,6 @@ def _destination_rules(args: Mapping[str, Any], unknown: set[str]) -> Iterable[t
             ),
         )
         return
-    allowed = REQUIRED.get(kind, ()) + OPTIONAL.get(kind, ())
-    for name in REQUIRED.get(kind, ()):
-        if name not in unknown and not args.get(name):
-            yield name, f"is required for {kind} destinations"
-    for name in DESTINATION_ARGS:
-        if name in unknown or name in allowed or args.get(name) in (None, []):
-            continue
-        owners = [k for k in REQUIRED if name in REQUIRED[k] + OPTIONAL.get(k, ())]
-        yield name, f"is for {' and '.join(owners)} destinations only, not {kind}; remove it"
     recipients = args.get("recipients") or []
     if "recipients" in unknown:
         return
@@ -489,10 +453,6 @@ def _destination_rules(args: Mapping[str, Any], unknown: set[str]) -> Iterable[t
                 yield "recipients", f"{address!r} is not an email address"
     if kind == "slack" and args.get("slack_recipient_type") == "channel" and len(recipients) > 1:
         yield "recipients", "a Slack channel delivery takes exactly one channel id"
-
-
-#: Arguments written by the PUT (the dashboard is fixed; pause and owner have their own calls).
-_PUT_NAMES = {n for n in ScheduleArgs.model_fields if n not in ("identifier", "paused", "user_id")}
 
 
 def _recipients(value: Any) -> list[str] | None:

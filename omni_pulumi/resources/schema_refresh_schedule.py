@@ -10,7 +10,6 @@ docs/TEST-CASES.md, finding 25). Create looks into such a 404 and names the real
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Annotated, Any
 
 from omni_pulumi.argtypes import Uuid
@@ -36,6 +35,7 @@ class SchemaRefreshScheduleArgs(OmniArgs):
         str,
         Arg(
             updatable=True,
+            check=validate_aws_cron,
             hint="use a 6-field AWS cron such as '0 9 * * ? *'",
             doc="A 6-field AWS EventBridge cron: `minute hour day-of-month month day-of-week "
             "year`, with `?` in one of the day fields, e.g. `0 9 * * ? *` (09:00 every day).",
@@ -45,6 +45,7 @@ class SchemaRefreshScheduleArgs(OmniArgs):
         str,
         Arg(
             updatable=True,
+            check=validate_timezone,
             hint="use an IANA time zone such as 'UTC' or 'Europe/Paris'",
             doc="The IANA time zone the cron is read in, e.g. `UTC` or `America/New_York`.",
         ),
@@ -95,16 +96,6 @@ class SchemaRefreshScheduleSpec(ResourceSpec, register=True):
   and recreate it (`pulumi up --replace`).
 - Every call needs the Connection Admin role on the connection.
 """
-
-    def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
-        if "schedule" not in unknown and args.get("schedule") is not None:
-            reason = validate_aws_cron(args["schedule"])
-            if reason:
-                yield "schedule", reason
-        if "timezone" not in unknown and args.get("timezone") is not None:
-            reason = validate_timezone(args["timezone"])
-            if reason:
-                yield "timezone", reason
 
     def create(self, client: OmniClient, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         try:

@@ -165,7 +165,7 @@ def test_secrets_never_appear_in_errors(api, provider):
                 "deploy_private_key": "k",
             },
             "deploy_private_key",
-            "ssh auth only",
+            "when auth_method is 'ssh'",
         ),
         ({"clone_url": SSH, "deploy_key_passphrase": "p"}, "deploy_key_passphrase", "needs the"),
         ({"clone_url": SSH, "auth_method": "github_app"}, "auth_method", "use 'ssh' or"),

@@ -210,7 +210,7 @@ def test_second_schema_model_on_a_connection_names_the_one_to_adopt(api, provide
     [
         ({"model_kind": "QUERY"}, "base_model_id", "required for QUERY"),
         ({"model_kind": "BRANCH"}, "base_model_id", "required for BRANCH"),
-        ({"base_model_id": BASE}, "base_model_id", "SCHEMA model has no base"),
+        ({"base_model_id": BASE}, "base_model_id", "models only, not 'SCHEMA'"),
         ({"model_kind": "SHARED", "refresh_schema": True}, "refresh_schema", "only SCHEMA"),
         ({"model_name": "schema"}, "model_name", "after its connection"),
         ({"model_kind": "SCHEMA", "model_name": "x"}, "model_name", "leave model_name unset"),

@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from floor import floor_seconds  # noqa: E402
-from run import BLOCK, HOSTBOOT, MIXES, machine, make_program  # noqa: E402
+from run import HOSTBOOT, MIXES, machine, make_program  # noqa: E402
 
 from omni_pulumi.budget import CACHE_DIR_ENV  # noqa: E402
 from omni_pulumi.emulator import Emulator  # noqa: E402
@@ -96,9 +96,10 @@ def run_stack(
     mix: str = "data-team",
 ) -> RunResult:
     """One stack of ``size`` resources through the six phases, a new provider host for each."""
-    if size % len(BLOCK):
-        raise SystemExit(f"--sizes must be multiples of {len(BLOCK)}")
-    blocks = size // len(BLOCK)
+    block = MIXES[mix]
+    if size % len(block):
+        raise SystemExit(f"--sizes must be multiples of {len(block)}")
+    blocks = size // len(block)
     names = [f"bench-key-{i + 1}" for i in range(keys)]
     cache = workdir / f"cache-{size}-{keys}"
     with Emulator(api_key=names[0], rate_limit=limit, time_scale=time_scale, record=True) as emu:

@@ -83,6 +83,9 @@ def _ask(settings: OmniSettings) -> KeyInfo:
     counts as an organization key only if every key is one (SCIM may get any of them).
     """
     keys = settings.api_keys
+    client_from(
+        settings
+    )  # first, so each key's limiter is named as the pool names it ("API key 2 of 3")
     infos = []
     for index, key in enumerate(keys):
         one = dataclasses.replace(settings, api_keys=(key,))

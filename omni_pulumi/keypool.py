@@ -107,4 +107,4 @@ class KeyPool:
         """Omni answered 429 to ``slot``'s key: hold that key, and pace it from now on."""
         if slot.limiter is not None:
             slot.limiter.hold_for(retry_after)
-            slot.limiter.refused()
+            slot.limiter.refused(slot.label)

@@ -20,7 +20,8 @@ are served in arrival order and nobody holds the lock while it waits. When the a
 the request's entry is moved to that moment (:meth:`RateLimiter.settle`): Omni counted the request
 somewhere between its start and its answer, so the answer's time is the one bound the client
 knows for sure, and a window counted from it never reopens early, however long a loaded machine
-took to put the request on the wire.
+took to put the request on the wire. A caller that reserved while an older request had no answer
+yet looks at the window again when it wakes (:meth:`RateLimiter.wait_for`).
 """
 
 from __future__ import annotations
@@ -44,10 +45,6 @@ WINDOW_GUARD_SECONDS = 0.1
 
 #: A recorded start further ahead than this is a wall clock that jumped back: it is dropped.
 FUTURE_LIMIT_SECONDS = 600.0
-
-#: A caller that wakes this much after its reserved start rewrites its entry to the real start,
-#: so that the window a minute later counts from when the request was really sent.
-LATE_SECONDS = 0.05
 
 #: Entries kept per key at most (500 a minute is Omni's highest documented limit).
 MAX_ENTRIES = 2000
@@ -151,12 +148,33 @@ class RateLimiter:
         return to
 
     def wait_for(self, start: float, wait: float) -> float:
-        """Sleep until a reserved start; returns the entry's date (a late wake-up moves it)."""
-        if wait <= 0:
-            return start
-        self._clock.sleep(wait)
-        actual = self._wall()
-        return self._move(start, actual) if actual - start > LATE_SECONDS else start
+        """Sleep until a reserved start, then look at the window again; returns the entry's date.
+
+        The reservation counted the window as it was: an older request still waiting for its
+        answer was dated by its start then, and its answer has since moved it later
+        (:meth:`settle`). So on waking, the caller waits again if the window, as answered now,
+        has no room yet, and dates its own entry by when it really starts.
+        """
+        stamp = start
+        while wait > 0:
+            self._clock.sleep(wait)
+            stamp, wait = self._budget.transact(
+                lambda record, own=stamp: self._recheck(record, own)
+            )
+        return stamp
+
+    def _recheck(self, record: Record, own: float) -> tuple[float, float]:
+        """Re-date ``own`` to the first moment the window, without it, has room (now, or later)."""
+        now = self._wall()
+        others = list(record.starts)
+        if own in others:
+            others.remove(own)
+        started = [s for s in others if s <= now]  # answered, in flight, or starting now
+        due = now
+        if len(started) >= self.limit:
+            due = max(now, started[-self.limit] + self._window + WINDOW_GUARD_SECONDS)
+        record.starts = sorted([*others, due])
+        return due, due - now
 
     def settle(self, stamp: float) -> None:
         """The request recorded at ``stamp`` has its answer: date its entry by now.
@@ -182,17 +200,22 @@ class RateLimiter:
 
         self._budget.transact(hold)
 
-    def refused(self) -> bool:
-        """Omni answered 429: pace this key from now on. True (and one warning) the first time."""
+    def refused(self, label: str = "") -> bool:
+        """Omni answered 429: pace this key from now on. True (and one warning) the first time.
+
+        ``label`` is how the caller's key pool names the key ("API key 2 of 3"): one limiter
+        serves every client of a key in the process, whichever named it first.
+        """
         with self._lock:
             if self.paced:
                 return False
             self.paced = True
+        label = label or self.label
         warn(
-            f"Omni refused a request with {self.label} (429 Too Many Requests) although it had "
+            f"Omni refused a request with {label} (429 Too Many Requests) although it had "
             f"started at most {self.limit} in the last {self._window:g} s: Omni counts more "
             f"strictly than documented, or another tool uses the key. Requests with "
-            f"{self.label} are now paced evenly, one every {self.interval:g} s, for the rest of "
+            f"{label} are now paced evenly, one every {self.interval:g} s, for the rest of "
             f"this operation"
         )
         return True

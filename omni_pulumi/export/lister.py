@@ -133,7 +133,14 @@ def _callers_own(reader: ReadOnlyClient, field: str) -> str:
     """The id whoami gives for the key's own object of a kind (``field`` of its ``user``)."""
     if not field:
         return ""
-    answer = reader.get(WHOAMI) or {}
+    try:
+        answer = reader.get(WHOAMI) or {}
+    except OmniApiError as exc:
+        warn(
+            f"export: could not ask Omni which user the API key acts as ({exc}); check that it "
+            "is not among the users exported before running `pulumi destroy` on the stack"
+        )
+        return ""
     return str((answer.get("user") or {}).get(field) or "")
 
 

@@ -8,7 +8,9 @@ from .conftest import Api
 def test_whoami_says_an_organization_key_from_a_personal_one(api, emu):
     org = api.ok("GET", "/api/v1/whoami")
     assert org["keyScope"] == "organization"
-    assert org["user"]["id"] == emu.admin_user_id
+    # The membership id is the SCIM user's id (Omni's docs); the person's user id is another.
+    assert org["user"]["membershipId"] == emu.admin_user_id
+    assert org["user"]["id"] != emu.admin_user_id
 
     emu.add_api_key("personal-token", org=False)
     personal = Api(emu, "personal-token").ok("GET", "/api/v1/whoami")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 
@@ -167,3 +168,21 @@ def test_several_keys_are_an_organization_key_only_if_each_is(api):
     )
     info = ensure_credentials(settings)
     assert not info.organization and info.keys == 2
+
+
+def test_a_429_names_the_key_as_the_pool_does_after_the_check_asked_each_key(api, capsys):
+    """The credential check asks whoami with each of omni:apiKeys on its own client, which share
+    the keys' limiters with the pool: a refusal must still say which of the keys Omni refused."""
+    import uuid
+
+    from omni_pulumi.config import client_from
+
+    api.get(WHOAMI, json=ORG)
+    keys = [f"omni_osk_{uuid.uuid4()}", f"omni_osk_{uuid.uuid4()}"]
+    settings = settings_from({"omni:baseUrl": BASE_URL, "omni:apiKeys": json.dumps(keys)}, {})
+    ensure_credentials(settings)
+    pool = client_from(settings)._keys
+    pool.refused(pool.slots[1], 0)
+    err = capsys.readouterr().err
+    assert "Omni refused a request with API key 2 of 2 (429" in err
+    assert keys[1] not in err

@@ -326,3 +326,24 @@ def test_the_window_counts_from_each_answer_so_a_slow_send_never_reopens_it_earl
             client.get("/api/v1/labels")
     assert most_in_any_window(arrivals, 60) == 60
     assert arrivals[60] - arrivals[0] == pytest.approx(60 + WINDOW_GUARD_SECONDS)
+
+
+def test_a_start_reserved_while_an_older_request_had_no_answer_waits_for_that_answer():
+    """Pulumi runs several requests at once: the 61st can be reserved while the 1st is still in
+    flight, dated by its start then. When the 1st's answer comes later, the 61st, on waking,
+    waits for the window as answered, not as it was when it reserved."""
+    clock = FakeClock()
+    limiter = RateLimiter(2, clock=clock)  # two requests in any 60 s
+    first, _ = limiter.reserve()  # in flight: no answer yet
+    second, _ = limiter.reserve()
+    clock.advance(1)
+    limiter.settle(second)  # answered at t+1
+    third, wait = limiter.reserve()
+    assert wait == pytest.approx(59 + WINDOW_GUARD_SECONDS)  # counted from the first's start
+    clock.advance(2)
+    limiter.settle(first)  # the first's answer came at t+3: Omni may have counted it then
+    began = limiter.wait_for(third, wait - 2)
+    # Dated by answers, the window holds t+1 and t+3: the third starts when t+1 leaves it, a
+    # second later than reserved (when the first's start, t, seemed to leave it).
+    assert began - first == pytest.approx(1 + 60 + WINDOW_GUARD_SECONDS)
+    assert began - third == pytest.approx(1)

@@ -6,6 +6,8 @@ to learn whether the key is an organization key (SCIM needs one).
 
 from __future__ import annotations
 
+import uuid
+
 from ..validation import obj, string
 from . import Context, Route
 
@@ -19,9 +21,12 @@ def whoami(ctx: Context) -> dict:
         # The emulator's keys act as an Organization Admin (its seeded admin) unless added otherwise.
         "orgRole": "ORG_ADMIN",
         "rolesByModel": {},
-        # A SCIM user's id is its membership id (Omni's docs; see routes/model_roles.py), and the
-        # person's global user id is not modelled: both name the key's SCIM user here.
-        "user": {"id": caller.user_id, "membershipId": caller.user_id},
+        # A SCIM user's id is its membership id (Omni's docs; see routes/model_roles.py). The
+        # person's global user id is "distinct from" it (the spec): a stable stand-in here.
+        "user": {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, caller.user_id)),
+            "membershipId": caller.user_id,
+        },
     }
 
 

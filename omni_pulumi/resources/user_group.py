@@ -71,7 +71,6 @@ class UserGroupSpec(ResourceSpec, register=True):
     ) -> dict[str, Any]:
         # A live Omni refuses SCIM PUT on groups (finding 13): PATCH with replace operations,
         # one for the name and one replacing the whole membership, for what changed.
-        operations = []
         body = self.body(news, changed)
         operations = [
             {"op": "replace", "path": path, "value": value} for path, value in body.items()

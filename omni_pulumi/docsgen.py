@@ -15,7 +15,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from omni_pulumi.spec import ArgField, ResourceSpec
+from omni_pulumi.spec import ArgField, ResourceSpec, When, spelled
 
 DEFAULT_OUT = Path("docs/resources")
 #: The generated public classes (``omni_pulumi.classes``), relative to the repository root.
@@ -85,9 +85,7 @@ def page(spec: type[ResourceSpec]) -> str:
         else:
             change = "update in place" if field.arg.updatable else "**replace**"
         secret = "yes" if field.arg.secret else ""
-        notes = field.arg.doc
-        if field.arg.write_only:
-            notes += " Omni never returns it: kept from state."
+        notes = " ".join([field.arg.doc, *_declared(spec, field)])
         lines.append(
             f"| `{field.name}` | {_cell(type_text(field.annotation))} | "
             f"{'yes' if field.required else ''} | {_default(field)} | {secret} | {change} | "
@@ -117,14 +115,87 @@ def page(spec: type[ResourceSpec]) -> str:
         f"`adopt_id` or `ResourceOptions(import_=...)` takes {spec.id_doc}.",
         "",
     ]
-    if spec.notes:
-        lines += [
-            "## What Omni's API cannot do, and what the provider does",
-            "",
-            spec.notes.strip(),
-            "",
-        ]
+    notes = [*_derived_notes(spec), *([spec.notes.strip()] if spec.notes else [])]
+    if notes:
+        lines += ["## What Omni's API cannot do, and what the provider does", "", *notes, ""]
     return "\n".join(lines)
+
+
+def _condition(spec: type[ResourceSpec], when: When) -> str:
+    """``for `pdf` or `png` formats`` (the argument's ``kinds``), else ``when `x` is `a` or `b```."""
+    values = spelled([f"`{v}`" for v in when.values], "or")
+    kinds = spec.field(when.arg).arg.kinds
+    return f"for {values} {kinds}" if kinds else f"when `{when.arg}` is {values}"
+
+
+def _declared(spec: type[ResourceSpec], field: ArgField) -> list[str]:
+    """The rules and calls declared on an argument, in words, after its own ``doc``: the page
+    says what preview refuses and what create does from the same declaration the engine reads,
+    so the resource module does not restate them in prose."""
+    arg, said = field.arg, []
+    only, required = arg.only_when, arg.required_when
+    if only is not None:
+        said.append(
+            f"Only {_condition(spec, only)}" + (", and required then." if only == required else ".")
+        )
+    if required is not None and required != only:
+        said.append(f"Required {_condition(spec, required)}.")
+    # The other side of required_when: what the values of this argument need.
+    needs: dict[When, list[str]] = {}
+    for other in spec.fields():
+        when = other.arg.required_when
+        if when is not None and when.arg == field.name:
+            needs.setdefault(when, []).append(f"`{other.name}`")
+    if needs:
+        wants = [f"{spelled(names)} {_condition(spec, when)}" for when, names in needs.items()]
+        said.append(f"Needs {'; '.join(wants)}.")
+    if arg.check is not None:
+        said.append("Checked at preview.")
+    if arg.write_only:
+        said.append("Omni never returns it: kept from state.")
+    if arg.after_create:
+        said.append(
+            f"The create does not take it: an update right after the create writes it, and if "
+            f"Omni refuses it the new {spec.type_name} is destroyed again."
+        )
+    return said
+
+
+class _Placeholder(dict):
+    """Fills a refusal's template with ``<argument>`` in place of each argument's value."""
+
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
+
+
+def _derived_notes(spec: type[ResourceSpec]) -> list[str]:
+    """What the provider does for this kind that its declarations say (the lookups, the key, the
+    refusals it explains), as bullets of the page's notes."""
+    name, said = spec.type_name, []
+    if spec.reads_from_listing and spec.listing is not None:
+        pages = {"cursor": " (cursor pages)", "pages": " (numbered pages)", "scim": " (SCIM pages)"}
+        said.append(
+            f"- Omni has no GET by id for a {name}: every read lists `GET {spec.listing.path}`"
+            f"{pages.get(spec.listing.style, '')} and matches the id."
+        )
+    if spec.natural_key:
+        key = spelled([f"`{k}`" for k in spec.natural_key])
+        scoped_by = (*spec.natural_scope, *(p.name for p in spec.parents()))
+        scope = [f"`{k}`" for k in scoped_by if k not in spec.natural_key]
+        under = f" under one {spelled(scope)}" if scope else ""
+        text = f"- One {name} per {key}{under}: a replacement that keeps it deletes the old {name} first"
+        if not spec.key_enforced:
+            text += (
+                f". Omni would take a second {name} of the same {key}, so create looks it up first and, "
+                "when it is taken (say, by an interrupted `pulumi up`), fails with the existing one's "
+                "`adopt_id` instead of making a second"
+            )
+        said.append(text + ".")
+    for (call, status), fix in spec.refusals.items():
+        said.append(
+            f"- When Omni refuses a {call} with {status}, the error says: {fix.format_map(_Placeholder())}"
+        )
+    return said
 
 
 def index(specs: typing.Iterable[type[ResourceSpec]]) -> str:

@@ -572,8 +572,8 @@ class ResourceSpec:
             under = f"for {held} {kinds}" if kinds else f"when {when.arg} is {held!r}"
             return f"is required {under}" + (f"; {f.arg.hint}" if f.arg.hint else "")
         if kinds:
-            return f"applies to {_spelled(when.values)} {kinds} only, not {held!r}; leave it unset"
-        allowed = _spelled([repr(v) for v in when.values], "or")
+            return f"applies to {spelled(when.values)} {kinds} only, not {held!r}; leave it unset"
+        allowed = spelled([repr(v) for v in when.values], "or")
         return (
             f"applies only when {when.arg} is {allowed}, not {held!r}; leave it unset or "
             f"change {when.arg}"
@@ -949,8 +949,8 @@ def _unset(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def _spelled(values: Iterable[Any], last: str = "and") -> str:
-    """``a, b and c``."""
+def spelled(values: Iterable[Any], last: str = "and") -> str:
+    """``a, b and c`` (in messages and the reference pages)."""
     *head, tail = [str(v) for v in values]
     return f"{', '.join(head)} {last} {tail}" if head else tail
 
@@ -975,6 +975,20 @@ def exactly_one(
             given[1],
             f"cannot be set with `{given[0]}`: set exactly one of {spelled} (the {what})",
         )
+
+
+def listed_once(what: str, key: str | None = None) -> Callable[[list[Any]], str | None]:
+    """An :attr:`Arg.check` for a list whose items (their ``key``, for objects) may each appear once:
+    Omni keys them by it (a dbt variable's name, an environment's user attribute value)."""
+
+    def check(items: list[Any]) -> str | None:
+        names = [i.get(key) if isinstance(i, Mapping) else i for i in items] if key else items
+        twice = sorted({str(n) for n in names if names.count(n) > 1})
+        if not twice:
+            return None
+        return f"names {', '.join(twice)} more than once; list each {what} once, not twice"
+
+    return check
 
 
 def registered() -> tuple[type[ResourceSpec], ...]:

@@ -149,8 +149,7 @@ class ConnectionArgs(OmniArgs):
             hint="pass {'attribute_name': ..., 'default_values': [...]}",
             doc="Connection environments: `{attribute_name, default_values}`, the user attribute "
             "that picks an environment and its values that select this (base) connection "
-            "(`default_values` compared as a set). Set after create, updated in place; unset "
-            "removes it.",
+            "(`default_values` compared as a set). Updated in place; unset removes it.",
             send_null=True,  # null removes the setting
             after_create=True,  # the create body does not take it
         ),
@@ -202,7 +201,7 @@ class ConnectionArgs(OmniArgs):
             computed=True,
             required_when=When("dialect", "mssql"),
             hint="set default_schema='dbo'",
-            doc="The default schema (required for MSSQL). A change replaces the connection.",
+            doc="The default schema. A change replaces the connection.",
         ),
     ] = None
     include_schemas: Annotated[
@@ -375,22 +374,17 @@ class ConnectionSpec(ResourceSpec, register=True):
   place. Every other argument, `name` included, is fixed at create: changing it creates a new
   connection first, then archives the old one. Renaming a connection in Omni's UI therefore shows as
   a replacement on the next refresh; set `name` to the new name to keep it.
-- Omni never returns secrets (`password`, `private_key`, `oauth_client_secret`) nor host, port,
-  username, warehouse, schemas, time zones, timeouts or most flags. Those are kept as the program set
-  them and cannot show drift. Drift is seen on `name`, `dialect`, `database`, `base_role`,
-  `default_schema` and `environment_user_attribute`.
+- Drift is seen on `name`, `dialect`, `database`, `base_role`, `default_schema` and
+  `environment_user_attribute` only: Omni returns no other setting (each row says so).
 - Destroy (and the old side of a replacement) **archives** the connection (`DELETE`): it stays
   restorable from the trash in Omni's connection settings, its models go to the trash with it, and
   its passwords and keys are deleted for good, so a restored connection needs its secrets again.
   The provider says so on stderr (Pulumi's own output says "deleted"). A connection that is already
   archived counts as deleted, silently.
-- `environment_user_attribute` is written with a second call after create; if Omni refuses it, the
-  new connection is archived again, so no half-made connection is left.
-- Each dialect's required settings are checked at preview: `region` for BigQuery and Athena,
-  `warehouse` for Snowflake (unless OAuth) and Databricks (the HTTP path), `default_schema` for
-  MSSQL, a parseable service-account JSON as BigQuery's `password`, and Snowflake's `host` as the bare
-  account identifier. `include_schemas` and `include_other_catalogs` are sent as one
-  comma-separated string, so an item containing a comma is refused.
+- Beside the rules on each argument, preview checks `warehouse` for Snowflake (unless OAuth), a
+  parseable service-account JSON as BigQuery's `password`, Snowflake's `host` as the bare account
+  identifier, and no comma in an item of `include_schemas` or `include_other_catalogs` (each is sent
+  as one comma-separated string).
 """
 
     def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:

@@ -16,7 +16,7 @@ from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniApiError
-from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, ResourceSpec, listed_once
 
 #: Answers of an instance that does not serve the list at all.
 _NO_LIST = (404, 405)
@@ -50,6 +50,7 @@ class ConnectionEnvironmentArgs(OmniArgs):
             updatable=True,
             unordered=True,
             after_create=True,  # the create takes connections only: a PUT right after sets them
+            check=listed_once("value"),
             hint="pass a list of strings such as ['dev', 'staging']",
             doc="Values of the base connection's environment user attribute that select this "
             "environment, compared as a set; unique across the base's environments. Updated in "
@@ -93,13 +94,9 @@ class ConnectionEnvironmentSpec(ResourceSpec, register=True):
     natural_key = ("base_connection_id",)
     matched_by = ("base_connection_id", "environment_connection_id")
     notes = """\
-- Omni has no GET by id for connection environments; read uses the list
-  (`GET /api/v1/connection-environments`) and matches the id. That list is absent from the spec of
-  Omni's 2026-07-22 SDK: where an instance answers 404 or 405 to it, refresh keeps the state as it is
-  and warns once per run that drift cannot be seen, and adopting an environment is refused.
-- Create is `POST /api/v1/connection-environments` with this one environment connection, then, when
-  `user_attribute_values` is set, `PUT` of the values; if Omni refuses the values, the new environment
-  is deleted again.
+- The list of connection environments is absent from the spec of Omni's 2026-07-22 SDK: where an
+  instance answers 404 or 405 to it, refresh keeps the state as it is and warns once per run that
+  drift cannot be seen, and adopting an environment is refused.
 - The attribute's name and the base connection's own values are set on the base `Connection`
   (`environment_user_attribute`).
 """
@@ -111,9 +108,6 @@ class ConnectionEnvironmentSpec(ResourceSpec, register=True):
                 "environment_connection_id",
                 "is the base connection itself; pass another connection of the same dialect",
             )
-        values = args.get("user_attribute_values")
-        if "user_attribute_values" not in unknown and values and len(set(values)) != len(values):
-            yield "user_attribute_values", "lists a value twice; list each value once"
 
     path = "/api/v1/connection-environments"
     listing = Listing(path, records="connectionEnvironments")

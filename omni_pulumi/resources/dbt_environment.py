@@ -9,7 +9,7 @@ shows a change of any variable as a change of the secret list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -18,7 +18,7 @@ from omni_pulumi.argtypes import Uuid
 from omni_pulumi.client import OmniClient
 from omni_pulumi.diagnostics import warn
 from omni_pulumi.errors import OmniNotFound
-from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec
+from omni_pulumi.spec import Arg, Listing, OmniArgs, Output, ResourceSpec, listed_once
 
 
 class DbtVariable(OmniArgs):
@@ -78,6 +78,7 @@ class DbtEnvironmentArgs(OmniArgs):
             updatable=True,
             secret=True,
             unordered=True,
+            check=listed_once("variable", "name"),
             hint="pass a list of {'name': ..., 'value': ..., 'is_secret': bool}",
             to_api=lambda variables: [_new_variable(v) for v in variables] or None,
             doc="Environment variables, `{name, value, is_secret}` each, compared as a set. The "
@@ -105,8 +106,6 @@ class DbtEnvironmentSpec(ResourceSpec, register=True):
         "is_default_environment": Output("Whether this is the connection's default environment."),
     }
     notes = """\
-- Omni has no GET by id for dbt environments: read lists the connection's environments
-  (`GET /api/v1/connections/{id}/dbt/environments`, cursor pages) and matches the id.
 - Omni never returns a secret variable's value (it answers `null`), so it is carried over from
   state: a secret value changed in Omni's UI cannot show drift, and an adopted environment's secret
   values are written once. Because of that, the whole `variables` list is stored as a Pulumi
@@ -124,14 +123,6 @@ class DbtEnvironmentSpec(ResourceSpec, register=True):
     reads_from_listing = True
     natural_key = ("name",)
     id_name = "environment_id"
-
-    def check_rules(self, args: dict[str, Any], unknown: set[str]) -> Iterable[tuple[str, str]]:
-        if "variables" in unknown:
-            return
-        names = [v["name"] for v in args.get("variables") or [] if isinstance(v, Mapping)]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            yield "variables", f"names {', '.join(twice)} more than once; list each variable once"
 
     def observe(
         self, record: Mapping[str, Any], state: Mapping[str, Any] | None = None

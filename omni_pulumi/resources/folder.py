@@ -59,8 +59,8 @@ class FolderArgs(OmniArgs):
         Arg(
             updatable=True,
             local=True,
-            doc="Delete the folder with its content on destroy (`force=true`). Without it, "
-            "destroying a folder that still holds documents fails.",
+            doc="Delete the folder with its content (up to 100 items) on destroy (`force=true`). "
+            "Without it, destroying a folder that still holds documents fails.",
         ),
     ] = False
 
@@ -134,13 +134,8 @@ class FolderSpec(ResourceSpec, register=True):
   owner from its permissions (`isOwner`), and its parent from its path (a listing filtered by the
   parent's path): 3 calls for a subfolder, 2 for a root folder. A restricted folder whose `user_id`
   is unset is read by id on refresh (the listing of restricted folders needs the owner).
-- Omni allows two folders of one name under one parent; a program means one. Create looks the
-  name up under the parent first (in the listing a burst of creates shares, kept valid across its
-  own creates, so no extra call per folder) and, when it is taken (say, by an interrupted `pulumi
-  up`), fails with the folder's `adopt_id` instead of making a second. A replacement that keeps the
-  name and the parent deletes the old folder first.
-- Omni deletes only empty folders. Destroying one that still holds documents fails with a message
-  saying so, unless `force_destroy=True` (then Omni deletes its content too, up to 100 items).
+- The lookup of the name before a create uses the listing a burst of creates shares, kept valid
+  across its own creates: no extra call per folder.
 - A change that replaces a folder (`parent_folder_id`, `scope`, `user_id`) is refused at preview
   while the deployed folder has `force_destroy=True`: the replacement would delete the old folder
   with its documents. Set `force_destroy=False` and run `pulumi up` first, or move the content.

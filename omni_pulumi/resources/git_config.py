@@ -179,8 +179,7 @@ class GitConfigArgs(OmniArgs):
 
 _NOTES = """\
 - There is one git configuration per model and it has no id of its own: the Pulumi id and `adopt_id`
-  are the model's id. Creating one for a model that already has one fails with Omni's 409 and shows
-  how to adopt it.
+  are the model's id.
 - `token`, `deploy_private_key` and `deploy_key_passphrase` are never returned by Omni. They are kept
   (encrypted) in the stack and sent only when the program changes them; changing the deploy key
   rotates it in place. A change made to them in Omni is not seen.

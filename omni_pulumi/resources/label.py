@@ -72,9 +72,6 @@ class LabelSpec(ResourceSpec, register=True):
   the label was created with, and reads follow the current name kept in state, so a rename is an
   update (a `PUT` to the current name) and the id stays stable.
 - A label renamed outside Pulumi cannot be followed: refresh drops it from the stack.
-- Omni refuses to delete a label that documents still use (409). `destroy` then fails with a
-  message that says so; remove the label from those documents in Omni, or keep it with the resource
-  option `retain_on_delete=True`.
 - `verified` and `homepage` need an Organization Admin key (403 otherwise).
 """
 

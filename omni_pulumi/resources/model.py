@@ -100,8 +100,7 @@ class ModelArgs(OmniArgs):
             required_when=When("model_kind", *BASED_KINDS),
             only_when=When("model_kind", "SHARED", *BASED_KINDS),
             hint="pass another Model's `id` (a uuid)",
-            doc="The model this one is based on; required for SHARED_EXTENSION, BRANCH and QUERY "
-            "(a workbook model for QUERY).",
+            doc="The model this one is based on (a workbook model for QUERY).",
         ),
     ] = None
     access_grants: Annotated[
@@ -122,8 +121,8 @@ class ModelArgs(OmniArgs):
         bool | None,
         Arg(
             only_when=When("model_kind", "SHARED_EXTENSION"),
-            doc="For SHARED_EXTENSION models: show branches on the extension's page instead of the "
-            "parent shared model's. Unset: Omni's default.",
+            doc="Show branches on the extension's page instead of the parent shared model's. "
+            "Unset: Omni's default.",
         ),
     ] = None
     refresh_schema: Annotated[
@@ -168,8 +167,6 @@ _NOTES = """\
   is refused at preview, naming the argument: keep the deployed value and make the change in Omni.
   A second SCHEMA model created on a connection that has one fails, and Omni's answer is shown with
   the existing model's id to adopt.
-- **A SCHEMA model is named after its connection.** Omni ignores the name a create asks for, so
-  `model_name` is refused for SCHEMA models at preview; the `model_name` output holds Omni's name.
 - **Schema refresh.** Omni's create only registers a SCHEMA model; its schema is built by a
   separate, asynchronous schema refresh. So `refresh_schema` is on by default for SCHEMA models: the
   provider starts the refresh (`POST /api/v1/models/{id}/refresh?hard_refresh=...`) and polls the
@@ -185,8 +182,6 @@ _NOTES = """\
   stderr what it waits for. It fails with the cause and the fix when the connection is missing or
   archived, when the connection has no SCHEMA model, or when the wait runs out. Making shared
   models depend on the SCHEMA model (`connection_id=schema.connection_id`) avoids the wait.
-- `access_grants` and `allow_as_workbook_base` are not returned by Omni: they are kept from the stack,
-  and changes made in Omni to them are not seen.
 - Reads list the model by id including deleted models, so a model whose `deletedAt` is set (archived
   in Omni, or trashed with its connection) is seen as gone and created again on the next `up`.
 """

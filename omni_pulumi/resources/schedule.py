@@ -90,9 +90,8 @@ class ScheduleArgs(OmniArgs):
     destination_type: Annotated[
         Destination,
         _opt(
-            "`email` (needs `recipients`), `webhook` (`webhook_url`), `slack` "
-            "(`slack_recipient_type`, `recipients`) or `s3` (`bucket_name`, `region`, `role_arn`). "
-            "`sftp` cannot be configured through Omni's API (see notes).",
+            "`email`, `webhook`, `slack` or `s3`. `sftp` cannot be configured through Omni's API "
+            "(see notes).",
             read_api=_DESTINATION + "type",
             # A destination type this provider does not know is left to the stack.
             from_api=lambda kind: kind if kind in get_args(Destination) else ABSENT,
@@ -254,18 +253,15 @@ class ScheduleArgs(OmniArgs):
 
 
 _NOTES = """\
-- `schedule`, `timezone` and `timezone_override` are checked at preview: an AWS cron with 6 fields
-  and IANA timezone names. So are the destination's required fields, alerts (both `condition_type`
-  and `condition_query_map_key`, or neither) and format options (`hide_title` for pdf/png,
-  `hide_hidden_fields` for csv/xlsx, `fan_out` for email).
+- Beside the rules on each argument, preview checks an alert: both `condition_type` and
+  `condition_query_map_key`, or neither.
 - Settings are written with one `PUT /api/v1/schedules/{id}` carrying the whole schedule; `paused`
   with `PUT .../pause` and `.../resume`; `user_id` with `PUT .../transfer-ownership`.
 - Omni's read returns every setting, so changes made in Omni show as drift: the destination's
   (`recipients`, `webhook_url`, Slack and S3 fields) from the destination's metadata, the format
-  options and `timezone_override` from the schedule's metadata. `filter_config` is read back as the
-  effective filters (the dashboard's defaults merged in), so only the keys the program sets are
-  compared. A setting Omni's answer leaves out (a Slack destination's recipients, for one) is kept
-  from the stack.
+  options and `timezone_override` from the schedule's metadata (`filter_config`: see its row). A
+  setting Omni's answer leaves out (a Slack destination's recipients, for one) is kept from the
+  stack.
 - The PUT changes only what it carries: removing a format option or `key_prefix` from the program
   leaves Omni's value (unset means "no opinion"); set it to `false` explicitly to turn it off. Two
   exceptions keep the PUT valid and the program's word: an unset `filter_config` is sent as `{}`

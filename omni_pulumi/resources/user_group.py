@@ -59,7 +59,6 @@ class UserGroupSpec(ResourceSpec, register=True):
   membership with the program's `members`), never a `PUT`: a live Omni refuses SCIM `PUT` on groups
   with `members: Required` even for a well-formed body (live finding 13 of
   ashima-omni/terraform-provider-omni).
-- Group names are unique: a replacement that keeps the name deletes the old group first.
 """
 
     def update(
@@ -72,7 +71,6 @@ class UserGroupSpec(ResourceSpec, register=True):
     ) -> dict[str, Any]:
         # A live Omni refuses SCIM PUT on groups (finding 13): PATCH with replace operations,
         # one for the name and one replacing the whole membership, for what changed.
-        operations = []
         body = self.body(news, changed)
         operations = [
             {"op": "replace", "path": path, "value": value} for path, value in body.items()

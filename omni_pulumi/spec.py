@@ -561,8 +561,10 @@ class ResourceSpec:
                 held = None if when is None or when.arg in unknown else args.get(when.arg)
                 if held is None:
                     continue  # the condition is Omni's default, or not known yet
-                # Required: refused unset under the values. Only: refused set under others.
-                if (held in when.values) == required == _unset(value):
+                # Required: refused unset (or empty) under the values. Only: refused set under
+                # others, even to "" (it would be sent).
+                empty = _unset(value) if required else value in (None, [])
+                if (held in when.values) == required == empty:
                     yield f.name, self._condition_refused(f, when, held, required)
 
     def _condition_refused(self, f: ArgField, when: When, held: Any, required: bool) -> str:
@@ -865,7 +867,7 @@ class ResourceSpec:
     ) -> OmniApiError:
         """Omni's refusal of ``call``, with the fix :attr:`refusals` knows for it (same class)."""
         hint = self.refusals.get((call, exc.status))
-        return exc.with_hint(hint.format_map(args)) if hint else exc
+        return exc.with_hint(hint.format_map(_Named(args))) if hint else exc
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         """The id of an object matching ``args``' natural key, after an ambiguous create.
@@ -942,6 +944,14 @@ class ResourceSpec:
     def id_for_adoption(self, client: OmniClient, adopt_id: str) -> str:
         """The Pulumi id of an adopted object, given the id a user wrote (usually the same)."""
         return adopt_id
+
+
+class _Named(dict):
+    """Arguments for a message template; one the state lacks reads as ``<its name>``, so a
+    message never hides Omni's error behind a ``KeyError``."""
+
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
 
 
 def _unset(value: Any) -> bool:

@@ -191,8 +191,8 @@ class ConnectionArgs(OmniArgs):
             "applies). Databricks: the SQL warehouse's HTTP path, e.g. `/sql/1.0/warehouses/abc`.",
             # Snowflake's need depends on the authentication: check_rules says it.
             required_when=When("dialect", "databricks"),
-            hint="set the SQL warehouse's HTTP path (databricks), e.g. "
-            "warehouse='/sql/1.0/warehouses/abc123'",
+            hint="for databricks, the SQL warehouse's HTTP path, e.g. "
+            "warehouse='/sql/1.0/warehouses/abc123' (for snowflake, the warehouse's name)",
         ),
     ] = None
     default_schema: Annotated[

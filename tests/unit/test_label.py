@@ -295,3 +295,15 @@ def test_a_color_of_5_or_7_digits_is_refused_at_check(provider, color):
 @pytest.mark.parametrize("color", ["#abc", "#abcd", "#aabbcc", "#aabbccdd"])
 def test_a_color_of_3_4_6_or_8_digits_is_accepted(provider, color):
     assert check(provider, name="Certified", color=color)["color"] == color
+
+
+def test_a_known_refusal_keeps_omnis_error_when_the_state_lacks_what_its_hint_names():
+    """The delete of a label whose state holds no name (an adoption cut short) still says what
+    Omni answered and the fix, rather than failing on the hint's template."""
+    from omni_pulumi.errors import OmniApiError
+    from omni_pulumi.resources.label import LabelSpec
+
+    error = LabelSpec().refused(
+        "delete", OmniApiError(409, "DELETE", "/api/v1/labels/x", "label is in use"), {}
+    )
+    assert "label is in use" in str(error) and "Label '<name>' is still applied" in str(error)

@@ -224,6 +224,12 @@ def test_s3_needs_bucket_region_and_role(provider):
     assert sorted(f.property for f in result.failures) == ["bucket_name", "region", "role_arn"]
 
 
+def test_an_empty_setting_of_another_destination_is_refused_as_it_would_be_sent(provider):
+    result = provider.check({}, {**EMAIL, "key_prefix": ""})
+    (failure,) = result.failures
+    assert failure.property == "key_prefix" and "s3 destinations only" in failure.reason
+
+
 def test_check_waits_for_unknown_values_during_preview(provider):
     news = {**EMAIL, "schedule": UNKNOWN, "destination_type": UNKNOWN, "condition_type": UNKNOWN}
     assert provider.check({}, {**news, "condition_query_map_key": "q"}).failures == []

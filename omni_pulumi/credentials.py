@@ -47,6 +47,8 @@ class KeyInfo:
     user_id: str = ""
     #: How many keys the settings hold; each was asked about.
     keys: int = 1
+    #: Which of several keys (1-based) is a personal access token, the first such; 0 for none.
+    personal_key: int = 0
 
     @property
     def organization(self) -> bool:
@@ -103,8 +105,8 @@ def _ask(settings: OmniSettings) -> KeyInfo:
                 keys=len(keys),
             )
         )
-    personal = next((info for info in infos if not info.organization), None)
-    return personal or infos[0]
+    personal = next((n for n, info in enumerate(infos, 1) if not info.organization), 0)
+    return dataclasses.replace(infos[personal - 1], personal_key=personal) if personal else infos[0]
 
 
 def _explain(settings: OmniSettings, exc: OmniError, which: str = "") -> OmniError:
@@ -165,8 +167,13 @@ def ensure_credentials(settings: OmniSettings) -> KeyInfo:
 def require_organization_key(info: KeyInfo, kind: str) -> None:
     """Refuse a personal key for a kind Omni serves only to organization keys (SCIM)."""
     if not info.organization:
+        which = (
+            f"API key {info.personal_key} of {info.keys} in omni:apiKeys"
+            if info.keys > 1
+            else f"the key set in {API_KEY.key} (or OMNI_API_KEY)"
+        )
         raise OmniCredentialsError(
             f"{kind} is managed through Omni's SCIM API, which needs an organization API key, but "
-            f"the key set in {API_KEY.key} (or OMNI_API_KEY) is a personal access token: create an "
-            f"organization key in Omni (Settings > API keys) and set it instead"
+            f"{which} is a personal access token: create an organization key in Omni "
+            f"(Settings > API keys) and set it instead"
         )

@@ -513,7 +513,8 @@ class ResourceSpec:
         """The arguments as check stores them, and what preview refuses in them.
 
         The one validation routine of ``pulumi preview`` and of export: the argument model's types
-        and constraints, then :meth:`check_rules` across arguments. Arguments in ``unknown`` are not
+        and constraints, the rules the fields declare (:meth:`declared_rules`), then
+        :meth:`check_rules` across arguments. Arguments in ``unknown`` are not
         known yet; they pass through, and nothing is refused because of them. Problems are
         (argument, reason) pairs whose reason names the fix.
         """

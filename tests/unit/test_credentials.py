@@ -168,6 +168,10 @@ def test_several_keys_are_an_organization_key_only_if_each_is(api):
     )
     info = ensure_credentials(settings)
     assert not info.organization and info.keys == 2
+    with pytest.raises(credentials.OmniCredentialsError) as caught:
+        credentials.require_organization_key(info, "UserGroup")
+    assert "API key 2 of 2 in omni:apiKeys is a personal access token" in str(caught.value)
+    assert personal not in str(caught.value)
 
 
 def test_a_429_names_the_key_as_the_pool_does_after_the_check_asked_each_key(api, capsys):

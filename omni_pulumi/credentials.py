@@ -85,9 +85,9 @@ def _ask(settings: OmniSettings) -> KeyInfo:
     counts as an organization key only if every key is one (SCIM may get any of them).
     """
     keys = settings.api_keys
-    client_from(
-        settings
-    )  # first, so each key's limiter is named as the pool names it ("API key 2 of 3")
+    # The pool's client first, so each key's limiter and budget carry the pool's name for the key
+    # ("API key 2 of 3") in their warnings rather than the per-key clients' "the API key".
+    client_from(settings)
     infos = []
     for index, key in enumerate(keys):
         one = dataclasses.replace(settings, api_keys=(key,))

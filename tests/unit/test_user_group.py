@@ -263,3 +263,13 @@ def test_check_names_the_argument_and_what_is_allowed(provider, args, field, wor
     assert [f.property for f in result.failures] == [field]
     assert f"UserGroup.{field}" in result.failures[0].reason
     assert words in result.failures[0].reason
+
+
+def test_a_create_answer_without_an_id_fails_with_omnis_words(api, provider):
+    """No later call could reach an object whose id Omni did not give: the create fails, saying
+    what Omni answered, rather than keeping a made-up id in the state."""
+    api.add(responses.POST, GROUPS, json={"message": "accepted"}, status=201)
+    with pytest.raises(Exception) as caught:
+        create(provider, display_name="Analysts")
+    message = str(caught.value)
+    assert "UserGroup 'Analysts'" in message and "without an id (accepted)" in message

@@ -15,7 +15,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from omni_pulumi.spec import ArgField, ResourceSpec, When, spelled
+from omni_pulumi.spec import ArgField, NamedBlanks, ResourceSpec, When, spelled
 
 DEFAULT_OUT = Path("docs/resources")
 #: The generated public classes (``omni_pulumi.classes``), relative to the repository root.
@@ -161,13 +161,6 @@ def _declared(spec: type[ResourceSpec], field: ArgField) -> list[str]:
     return said
 
 
-class _Placeholder(dict):
-    """Fills a refusal's template with ``<argument>`` in place of each argument's value."""
-
-    def __missing__(self, key: str) -> str:
-        return f"<{key}>"
-
-
 def _derived_notes(spec: type[ResourceSpec]) -> list[str]:
     """What the provider does for this kind that its declarations say (the lookups, the key, the
     refusals it explains), as bullets of the page's notes."""
@@ -193,7 +186,7 @@ def _derived_notes(spec: type[ResourceSpec]) -> list[str]:
         said.append(text + ".")
     for (call, status), fix in spec.refusals.items():
         said.append(
-            f"- When Omni refuses a {call} with {status}, the error says: {fix.format_map(_Placeholder())}"
+            f"- When Omni refuses a {call} with {status}, the error says: {fix.format_map(NamedBlanks())}"
         )
     return said
 

@@ -868,7 +868,7 @@ class ResourceSpec:
     ) -> OmniApiError:
         """Omni's refusal of ``call``, with the fix :attr:`refusals` knows for it (same class)."""
         hint = self.refusals.get((call, exc.status))
-        return exc.with_hint(hint.format_map(_Named(args))) if hint else exc
+        return exc.with_hint(hint.format_map(NamedBlanks(args))) if hint else exc
 
     def find_existing(self, client: OmniClient, args: dict[str, Any]) -> str | None:
         """The id of an object matching ``args``' natural key, after an ambiguous create.
@@ -947,9 +947,9 @@ class ResourceSpec:
         return adopt_id
 
 
-class _Named(dict):
-    """Arguments for a message template; one the state lacks reads as ``<its name>``, so a
-    message never hides Omni's error behind a ``KeyError``."""
+class NamedBlanks(dict):
+    """Arguments for a message template; one it lacks reads as ``<its name>``, so a message never
+    hides Omni's error behind a ``KeyError``, and a reference page can show the template."""
 
     def __missing__(self, key: str) -> str:
         return f"<{key}>"
